@@ -1,0 +1,89 @@
+package app.photobomb.ops.common.events;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Every message of photobomb-ops with its topic. Topic names are written out here on purpose: they are the
+ * wire contract and must not follow a Java rename. docs/asyncapi.yaml describes the same list.
+ */
+public final class MessageCatalog {
+
+  public static final MessageType<UserDeletionRequested> USER_DELETION_REQUESTED =
+      new MessageType<>("UserDeletionRequested", "user-deletion-requested", UserDeletionRequested.class);
+  public static final MessageType<UserDeletionCancelled> USER_DELETION_CANCELLED =
+      new MessageType<>("UserDeletionCancelled", "user-deletion-cancelled", UserDeletionCancelled.class);
+  public static final MessageType<UserDeletionScheduled> USER_DELETION_SCHEDULED =
+      new MessageType<>("UserDeletionScheduled", "user-deletion-scheduled", UserDeletionScheduled.class);
+  public static final MessageType<UserRestored> USER_RESTORED =
+      new MessageType<>("UserRestored", "user-restored", UserRestored.class);
+  public static final MessageType<UserHardDeleted> USER_HARD_DELETED =
+      new MessageType<>("UserHardDeleted", "user-hard-deleted", UserHardDeleted.class);
+  public static final MessageType<UserDeletionFailed> USER_DELETION_FAILED =
+      new MessageType<>("UserDeletionFailed", "user-deletion-failed", UserDeletionFailed.class);
+
+  public static final MessageType<UserExportRequested> USER_EXPORT_REQUESTED =
+      new MessageType<>("UserExportRequested", "user-export-requested", UserExportRequested.class);
+  public static final MessageType<UserExportProgressed> USER_EXPORT_PROGRESSED =
+      new MessageType<>("UserExportProgressed", "user-export-progressed", UserExportProgressed.class);
+  public static final MessageType<UserExportCompleted> USER_EXPORT_COMPLETED =
+      new MessageType<>("UserExportCompleted", "user-export-completed", UserExportCompleted.class);
+  public static final MessageType<UserExportFailed> USER_EXPORT_FAILED =
+      new MessageType<>("UserExportFailed", "user-export-failed", UserExportFailed.class);
+
+  public static final MessageType<ReprocessBatch> REPROCESS_BATCH =
+      new MessageType<>("ReprocessBatch", "reprocess-batch", ReprocessBatch.class);
+  public static final MessageType<ReprocessBatchAccepted> REPROCESS_BATCH_ACCEPTED =
+      new MessageType<>("ReprocessBatchAccepted", "reprocess-batch-accepted", ReprocessBatchAccepted.class);
+  public static final MessageType<ReprocessBatchProgressed> REPROCESS_BATCH_PROGRESSED =
+      new MessageType<>("ReprocessBatchProgressed", "reprocess-batch-progressed", ReprocessBatchProgressed.class);
+  public static final MessageType<ReprocessBatchCompleted> REPROCESS_BATCH_COMPLETED =
+      new MessageType<>("ReprocessBatchCompleted", "reprocess-batch-completed", ReprocessBatchCompleted.class);
+  public static final MessageType<ReprocessBatchFailed> REPROCESS_BATCH_FAILED =
+      new MessageType<>("ReprocessBatchFailed", "reprocess-batch-failed", ReprocessBatchFailed.class);
+  public static final MessageType<ThumbnailsRegenerated> THUMBNAILS_REGENERATED =
+      new MessageType<>("ThumbnailsRegenerated", "thumbnails-regenerated", ThumbnailsRegenerated.class);
+
+  public static final MessageType<QueueBacklogDetected> QUEUE_BACKLOG_DETECTED =
+      new MessageType<>("QueueBacklogDetected", "queue-backlog-detected", QueueBacklogDetected.class);
+  public static final MessageType<QueueBacklogCleared> QUEUE_BACKLOG_CLEARED =
+      new MessageType<>("QueueBacklogCleared", "queue-backlog-cleared", QueueBacklogCleared.class);
+  public static final MessageType<ScaleWorkersRequested> SCALE_WORKERS_REQUESTED =
+      new MessageType<>("ScaleWorkersRequested", "scale-workers-requested", ScaleWorkersRequested.class);
+  public static final MessageType<WorkersScaled> WORKERS_SCALED =
+      new MessageType<>("WorkersScaled", "workers-scaled", WorkersScaled.class);
+  public static final MessageType<ScalingFailed> SCALING_FAILED =
+      new MessageType<>("ScalingFailed", "scaling-failed", ScalingFailed.class);
+
+  public static final MessageType<CachePurgeRequested> CACHE_PURGE_REQUESTED =
+      new MessageType<>("CachePurgeRequested", "cache-purge-requested", CachePurgeRequested.class);
+  public static final MessageType<CachePurged> CACHE_PURGED =
+      new MessageType<>("CachePurged", "cache-purged", CachePurged.class);
+  public static final MessageType<CachePurgeFailed> CACHE_PURGE_FAILED =
+      new MessageType<>("CachePurgeFailed", "cache-purge-failed", CachePurgeFailed.class);
+
+  public static final List<MessageType<?>> ALL = List.of(
+      USER_DELETION_REQUESTED, USER_DELETION_CANCELLED, USER_DELETION_SCHEDULED, USER_RESTORED,
+      USER_HARD_DELETED, USER_DELETION_FAILED,
+      USER_EXPORT_REQUESTED, USER_EXPORT_PROGRESSED, USER_EXPORT_COMPLETED, USER_EXPORT_FAILED,
+      REPROCESS_BATCH, REPROCESS_BATCH_ACCEPTED, REPROCESS_BATCH_PROGRESSED, REPROCESS_BATCH_COMPLETED,
+      REPROCESS_BATCH_FAILED, THUMBNAILS_REGENERATED,
+      QUEUE_BACKLOG_DETECTED, QUEUE_BACKLOG_CLEARED, SCALE_WORKERS_REQUESTED, WORKERS_SCALED, SCALING_FAILED,
+      CACHE_PURGE_REQUESTED, CACHE_PURGED, CACHE_PURGE_FAILED);
+
+  private static final Map<Class<?>, MessageType<?>> BY_PAYLOAD =
+      ALL.stream().collect(Collectors.toUnmodifiableMap(MessageType::payloadType, Function.identity()));
+
+  private MessageCatalog() {
+  }
+
+  /** The message type whose record is the given class. */
+  @SuppressWarnings("unchecked")
+  public static <T extends PhotobombMessage> MessageType<T> forPayload(Class<T> payloadType) {
+    return Optional.ofNullable((MessageType<T>) BY_PAYLOAD.get(payloadType))
+        .orElseThrow(() -> new IllegalArgumentException("not in the catalogue: " + payloadType.getName()));
+  }
+}

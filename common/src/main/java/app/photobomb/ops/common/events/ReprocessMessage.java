@@ -1,0 +1,16 @@
+package app.photobomb.ops.common.events;
+
+import java.util.UUID;
+
+/** Messages of the reprocessing flow; keyed by batch id. */
+public sealed interface ReprocessMessage extends PhotobombMessage
+    permits ReprocessBatch, ReprocessBatchAccepted, ReprocessBatchProgressed, ReprocessBatchCompleted,
+    ReprocessBatchFailed {
+
+  UUID batchId();
+
+  @Override
+  default String key() {
+    return batchId().toString();
+  }
+}

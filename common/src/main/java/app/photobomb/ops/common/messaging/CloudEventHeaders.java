@@ -1,0 +1,23 @@
+package app.photobomb.ops.common.messaging;
+
+/** Kafka header names of CloudEvents 1.0 binary mode, plus the correlation and causation extensions. */
+public final class CloudEventHeaders {
+
+  public static final String ID = "ce_id";
+  public static final String TYPE = "ce_type";
+  public static final String SOURCE = "ce_source";
+  public static final String TIME = "ce_time";
+  public static final String SUBJECT = "ce_subject";
+  public static final String SPEC_VERSION = "ce_specversion";
+  public static final String CONTENT_TYPE = "content-type";
+  /** Follows one request through every service; copied from each handled message to what it emits. */
+  public static final String CORRELATION_ID = "ce_correlationid";
+  /** The ce_id of the message whose handling emitted this one. */
+  public static final String CAUSATION_ID = "ce_causationid";
+
+  public static final String SPEC_VERSION_1_0 = "1.0";
+  public static final String APPLICATION_JSON = "application/json";
+
+  private CloudEventHeaders() {
+  }
+}

@@ -1,0 +1,9 @@
+package app.photobomb.ops.common.messaging;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** The shared pieces every consumer of a service uses. */
+record MessagingRuntime(PayloadCodec codec, Inbox inbox, Outbox outbox, DeadLetterPublisher deadLetters,
+    TransactionTemplate transactions, RetryingExecutor retries, MeterRegistry meterRegistry) {
+}

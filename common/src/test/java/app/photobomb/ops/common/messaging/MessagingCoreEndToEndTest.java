@@ -1,0 +1,197 @@
+package app.photobomb.ops.common.messaging;
+
+import static app.photobomb.ops.testsupport.KafkaTestClient.header;
+import static app.photobomb.ops.testsupport.KafkaTestClient.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.photobomb.ops.common.events.MessageCatalog;
+import app.photobomb.ops.common.events.ScaleWorkersRequested;
+import app.photobomb.ops.common.events.WorkersScaled;
+import app.photobomb.ops.testsupport.KafkaTestClient;
+import app.photobomb.ops.testsupport.RealServers;
+import app.photobomb.ops.testsupport.RealServersExtension;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The messaging core over the real broker and database: command in over Kafka, state and outbox row in one
+ * transaction, event out through Debezium with CloudEvents headers and the correlation id.
+ */
+@ExtendWith(RealServersExtension.class)
+@SpringBootTest(classes = MessagingTestApplication.class)
+class MessagingCoreEndToEndTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final String COMMANDS = "scale-workers-requested";
+  private static final String EVENTS = "workers-scaled";
+  private static final String DLQ = "scale-workers-requested.dlq";
+
+  private static KafkaTestClient kafka;
+
+  @Autowired
+  JdbcTemplate jdbc;
+  @Autowired
+  PayloadCodec codec;
+  @Autowired
+  AtomicInteger boomAttempts;
+
+  @DynamicPropertySource
+  static void servers(DynamicPropertyRegistry registry) {
+    RealServers.register(registry, "messaging_e2e");
+  }
+
+  @BeforeAll
+  static void connect() {
+    kafka = new KafkaTestClient(RealServers.endpoints().kafkaBootstrapServers());
+  }
+
+  @AfterAll
+  static void disconnect() {
+    kafka.close();
+  }
+
+  @Test
+  void commandInStateAndEventOutWithCloudEventsHeadersAndCorrelationId() {
+    String commandId = UUID.randomUUID().toString();
+    String deployment = "thumbnail-worker-" + shortId();
+    send(commandId, command(deployment, 20, "backlog"), "corr-" + commandId);
+
+    ConsumerRecord<String, byte[]> event = awaitEventCausedBy(commandId);
+
+    assertThat(event.key()).isEqualTo(deployment);
+    assertThat(header(event, CloudEventHeaders.TYPE)).isEqualTo("app.photobomb.WorkersScaled");
+    assertThat(header(event, CloudEventHeaders.SOURCE)).isEqualTo("urn:photobomb-ops:messaging-e2e");
+    assertThat(header(event, CloudEventHeaders.SUBJECT)).isEqualTo(deployment);
+    assertThat(header(event, CloudEventHeaders.SPEC_VERSION)).isEqualTo("1.0");
+    assertThat(header(event, CloudEventHeaders.CONTENT_TYPE)).isEqualTo("application/json");
+    assertThat(header(event, CloudEventHeaders.CORRELATION_ID)).isEqualTo("corr-" + commandId);
+    assertThat(UUID.fromString(header(event, CloudEventHeaders.ID))).isNotNull();
+    assertThat(Instant.parse(header(event, CloudEventHeaders.TIME))).isBefore(Instant.now().plusSeconds(1));
+    WorkersScaled payload = codec.decode(MessageCatalog.WORKERS_SCALED, event.value());
+    assertThat(payload).isEqualTo(new WorkersScaled(deployment, "photobomb", 1, 20, "backlog"));
+    assertThat(rowsFor(deployment)).isEqualTo(1);
+  }
+
+  @Test
+  void redeliveredCommandHasOneEffectAndOneEvent() {
+    String commandId = UUID.randomUUID().toString();
+    String deployment = "face-worker-" + shortId();
+    byte[] payload = command(deployment, 5, "spike");
+    send(commandId, payload, null);
+    send(commandId, payload, null);
+    String markerId = UUID.randomUUID().toString();
+    send(markerId, command(deployment, 6, "marker"), null);
+
+    awaitEventCausedBy(markerId);
+
+    assertThat(rowsFor(deployment)).isEqualTo(2);
+    assertThat(kafka.readAll(EVENTS).stream()
+        .filter(r -> commandId.equals(header(r, CloudEventHeaders.CAUSATION_ID)))).hasSize(1);
+  }
+
+  @Test
+  void failingHandlerPublishesNothingIsRetriedThenDeadLettered() {
+    String commandId = UUID.randomUUID().toString();
+    String deployment = "boom-worker-" + shortId();
+    int attemptsBefore = boomAttempts.get();
+    send(commandId, command(deployment, 3, "boom"), null);
+    String markerId = UUID.randomUUID().toString();
+    send(markerId, command(deployment, 4, "after boom"), null);
+
+    ConsumerRecord<String, byte[]> dead = kafka.await(DLQ,
+        r -> commandId.equals(header(r, CloudEventHeaders.ID)), WAIT);
+    awaitEventCausedBy(markerId);
+
+    assertThat(header(dead, DeadLetterHeaders.REASON)).isEqualTo("handler_failed");
+    assertThat(header(dead, DeadLetterHeaders.DETAIL)).contains("the handler failed on purpose");
+    assertThat(header(dead, DeadLetterHeaders.ATTEMPTS)).isEqualTo("3");
+    assertThat(header(dead, DeadLetterHeaders.ORIGINAL_TOPIC)).isEqualTo(COMMANDS);
+    assertThat(dead.value()).isEqualTo(command(deployment, 3, "boom"));
+    // once inside its batch, then three times alone
+    assertThat(boomAttempts.get() - attemptsBefore).isEqualTo(4);
+    assertThat(rowsFor(deployment)).as("the failed handler's row was rolled back").isEqualTo(1);
+    assertThat(kafka.readAll(EVENTS).stream()
+        .filter(r -> commandId.equals(header(r, CloudEventHeaders.CAUSATION_ID))))
+        .as("a rolled-back handler publishes nothing").isEmpty();
+  }
+
+  @Test
+  void malformedJsonIsDeadLetteredAtOnceAndTheNextRecordOfThePartitionIsHandled() {
+    String deployment = "malformed-" + shortId();
+    String badId = UUID.randomUUID().toString();
+    kafka.send(COMMANDS, deployment, TestCommands.headers(MessageCatalog.SCALE_WORKERS_REQUESTED, badId,
+        deployment, null), "{\"deployment\": ".getBytes(StandardCharsets.UTF_8));
+    String nextId = UUID.randomUUID().toString();
+    send(nextId, command(deployment, 2, "next"), null);
+
+    ConsumerRecord<String, byte[]> dead = kafka.await(DLQ, r -> badId.equals(header(r, CloudEventHeaders.ID)), WAIT);
+    awaitEventCausedBy(nextId);
+
+    assertThat(header(dead, DeadLetterHeaders.REASON)).isEqualTo("malformed_json");
+    assertThat(header(dead, DeadLetterHeaders.ATTEMPTS)).isEqualTo("0");
+    assertThat(rowsFor(deployment)).isEqualTo(1);
+  }
+
+  @Test
+  void schemaViolationAndMissingHeadersAreDeadLetteredWithTheirReason() {
+    String deployment = "invalid-" + shortId();
+    String invalidId = UUID.randomUUID().toString();
+    kafka.send(COMMANDS, deployment, TestCommands.headers(MessageCatalog.SCALE_WORKERS_REQUESTED, invalidId,
+        deployment, null), ("{\"deployment\":\"" + deployment + "\",\"namespace\":\"photobomb\",\"replicas\":-1,"
+            + "\"requestedBy\":\"test\"}").getBytes(StandardCharsets.UTF_8));
+    Map<String, String> noId = TestCommands.headers(MessageCatalog.SCALE_WORKERS_REQUESTED, "x", deployment, null);
+    noId.remove(CloudEventHeaders.ID);
+    kafka.send(COMMANDS, deployment, noId, command(deployment, 1, "no id"));
+
+    ConsumerRecord<String, byte[]> invalid = kafka.await(DLQ,
+        r -> invalidId.equals(header(r, CloudEventHeaders.ID)), WAIT);
+    ConsumerRecord<String, byte[]> missing = kafka.await(DLQ,
+        r -> deployment.equals(r.key()) && "missing_header".equals(header(r, DeadLetterHeaders.REASON)), WAIT);
+
+    assertThat(header(invalid, DeadLetterHeaders.REASON)).isEqualTo("schema_violation");
+    assertThat(header(invalid, DeadLetterHeaders.DETAIL)).contains("replicas");
+    assertThat(header(missing, DeadLetterHeaders.DETAIL)).contains("ce_id");
+    assertThat(rowsFor(deployment)).isZero();
+  }
+
+  private void send(String commandId, byte[] payload, String correlationId) {
+    String deployment = codec.decode(MessageCatalog.SCALE_WORKERS_REQUESTED, payload).deployment();
+    kafka.send(COMMANDS, deployment, TestCommands.headers(MessageCatalog.SCALE_WORKERS_REQUESTED, commandId,
+        deployment, correlationId), payload);
+  }
+
+  private byte[] command(String deployment, int replicas, String reason) {
+    return codec.encode(new ScaleWorkersRequested(deployment, "photobomb", replicas, reason, "test"))
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  private ConsumerRecord<String, byte[]> awaitEventCausedBy(String commandId) {
+    ConsumerRecord<String, byte[]> event = kafka.await(EVENTS,
+        r -> commandId.equals(header(r, CloudEventHeaders.CAUSATION_ID)), WAIT);
+    assertThat(text(event)).isNotBlank();
+    return event;
+  }
+
+  private int rowsFor(String deployment) {
+    return jdbc.queryForObject("SELECT count(*) FROM test_scale_requests WHERE deployment = ?", Integer.class,
+        deployment);
+  }
+
+  private static String shortId() {
+    return UUID.randomUUID().toString().substring(0, 8);
+  }
+}

@@ -1,0 +1,42 @@
+package app.photobomb.ops.common.messaging;
+
+import app.photobomb.ops.common.events.MessageCatalog;
+import app.photobomb.ops.common.events.ScaleWorkersRequested;
+import app.photobomb.ops.common.events.WorkersScaled;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.messaging.Message;
+
+/**
+ * A minimal service on the messaging core: it records each scale request in a table and emits WorkersScaled,
+ * and fails on purpose when the reason is "boom".
+ */
+@SpringBootApplication
+public class MessagingTestApplication {
+
+  /** Counts handler invocations, to see retries. */
+  @Bean
+  AtomicInteger boomAttempts() {
+    return new AtomicInteger();
+  }
+
+  @Bean
+  Consumer<Message<List<byte[]>>> scaleWorkersRequested(InboxConsumers consumers, JdbcTemplate jdbc,
+      AtomicInteger boomAttempts) {
+    return consumers.of("messaging-e2e", MessageCatalog.SCALE_WORKERS_REQUESTED,
+        (ScaleWorkersRequested command, HandlingContext context) -> {
+          jdbc.update("INSERT INTO test_scale_requests (message_id, deployment, replicas) VALUES (?, ?, ?)",
+              context.envelope().id(), command.deployment(), command.replicas());
+          context.emit(new WorkersScaled(command.deployment(), command.namespace(), 1, command.replicas(),
+              command.reason()));
+          if ("boom".equals(command.reason())) {
+            boomAttempts.incrementAndGet();
+            throw new IllegalStateException("the handler failed on purpose");
+          }
+        });
+  }
+}

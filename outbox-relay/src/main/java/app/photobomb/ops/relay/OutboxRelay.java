@@ -1,0 +1,168 @@
+package app.photobomb.ops.relay;
+
+import io.debezium.embedded.Connect;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import io.debezium.engine.format.ChangeEventFormat;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.connect.header.Header;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes committed outbox rows to Kafka with the Debezium embedded engine: the Postgres connector reads the
+ * outbox inserts from the write-ahead log (pgoutput), the Outbox Event Router turns each row into a record on
+ * its topic with CloudEvents headers, and this class sends them. The engine's offset is stored only after
+ * Kafka acknowledged the batch, so a crash republishes (consumers drop the duplicate by ce_id) but never loses.
+ */
+public final class OutboxRelay implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+  private static final String CONFIG = "outbox-relay.properties";
+
+  private final DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final ExecutorService executor;
+
+  private OutboxRelay(OutboxRelaySettings settings) {
+    this.producer = new KafkaProducer<>(producerConfig(settings.bootstrapServers()));
+    this.engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
+        .using(engineConfig(settings))
+        .notifying(this::publish)
+        .using((success, message, error) -> {
+          if (!success) {
+            log.error("outbox relay stopped: {}", message, error);
+          }
+        })
+        .build();
+    this.executor = Executors.newSingleThreadExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "outbox-relay-" + settings.databaseName());
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  /** Starts relaying in a background thread. */
+  public static OutboxRelay start(OutboxRelaySettings settings) {
+    OutboxRelay relay = new OutboxRelay(settings);
+    relay.executor.execute(relay.engine);
+    log.info("outbox relay started: database={} slot={} kafka={}", settings.databaseName(), settings.slotName(),
+        settings.bootstrapServers());
+    return relay;
+  }
+
+  /** The relay's Debezium configuration: the shared connector keys plus this instance's endpoints. */
+  public static Properties engineConfig(OutboxRelaySettings settings) {
+    Properties config = connectorConfig();
+    config.setProperty("name", "photobomb-outbox-relay-" + settings.databaseName());
+    config.setProperty("database.hostname", settings.databaseHost());
+    config.setProperty("database.port", Integer.toString(settings.databasePort()));
+    config.setProperty("database.dbname", settings.databaseName());
+    config.setProperty("database.user", settings.user());
+    config.setProperty("database.password", settings.password() == null ? "" : settings.password());
+    config.setProperty("slot.name", settings.slotName());
+    config.setProperty("publication.name", settings.slotName());
+    config.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
+    config.setProperty("offset.storage.file.filename", settings.offsetFile().toString());
+    config.setProperty("offset.flush.interval.ms", "1000");
+    return config;
+  }
+
+  /** The connector keys shared with the Kafka Connect deployment (outbox-relay.properties). */
+  public static Properties connectorConfig() {
+    Properties config = new Properties();
+    try (InputStream in = OutboxRelay.class.getClassLoader().getResourceAsStream(CONFIG)) {
+      if (in == null) {
+        throw new IllegalStateException(CONFIG + " is not on the class path");
+      }
+      config.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return config;
+  }
+
+  private void publish(List<RecordChangeEvent<SourceRecord>> batch,
+      DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
+    List<Future<RecordMetadata>> sends = new ArrayList<>(batch.size());
+    for (RecordChangeEvent<SourceRecord> event : batch) {
+      SourceRecord record = event.record();
+      if (record.topic() != null && record.value() != null) {
+        sends.add(producer.send(toProducerRecord(record)));
+      }
+    }
+    try {
+      for (Future<RecordMetadata> send : sends) {
+        send.get();
+      }
+    } catch (ExecutionException e) {
+      // Not marking the batch processed makes the engine stop; on restart it resumes from the last stored offset.
+      throw new IllegalStateException("Kafka did not take a relayed outbox batch", e.getCause());
+    }
+    for (RecordChangeEvent<SourceRecord> event : batch) {
+      committer.markProcessed(event);
+    }
+    committer.markBatchFinished();
+  }
+
+  private static ProducerRecord<byte[], byte[]> toProducerRecord(SourceRecord record) {
+    ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(record.topic(), null, bytes(record.key()),
+        bytes(record.value()));
+    for (Header header : record.headers()) {
+      if (header.value() != null) {
+        out.headers().add(header.key(), bytes(header.value()));
+      }
+    }
+    return out;
+  }
+
+  private static byte[] bytes(Object value) {
+    return value == null ? null : value.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static Properties producerConfig(String bootstrapServers) {
+    Properties config = new Properties();
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    config.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    return config;
+  }
+
+  @Override
+  public void close() {
+    try {
+      engine.close();
+    } catch (IOException e) {
+      log.warn("outbox relay did not close cleanly", e);
+    }
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+        log.warn("outbox relay engine still running after 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    producer.close();
+  }
+}
