@@ -37,7 +37,7 @@ public final class EmbeddedServers implements Servers {
   /** Starts all three; {@code postgresDataDirectory} null means a fresh temporary one. */
   public static EmbeddedServers start(ServerPorts ports, Path postgresDataDirectory) {
     long started = System.nanoTime();
-    EmbeddedKafkaKraftBroker kafka = startKafka(ports.kafka());
+    EmbeddedKafkaKraftBroker kafka = startKafka();
     EmbeddedPostgres postgres = null;
     try {
       postgres = startPostgres(ports.postgres(), postgresDataDirectory);
@@ -55,11 +55,8 @@ public final class EmbeddedServers implements Servers {
     }
   }
 
-  private static EmbeddedKafkaKraftBroker startKafka(int port) {
+  private static EmbeddedKafkaKraftBroker startKafka() {
     EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, 2);
-    if (port != 0) {
-      kafka.kafkaPorts(port);
-    }
     kafka.brokerProperties(Map.of(
         "auto.create.topics.enable", "true",
         "num.partitions", "2",

@@ -32,12 +32,16 @@ public final class RealServers {
     return shared().endpoints();
   }
 
-  /** Creates the database if it does not exist and returns its JDBC URL. */
+  /** Creates the database on this JVM's servers if it does not exist and returns its JDBC URL. */
   public static String database(String name) {
+    return database(endpoints(), name);
+  }
+
+  /** Creates the database on the given server if it does not exist and returns its JDBC URL. */
+  public static String database(ServerEndpoints endpoints, String name) {
     if (!DATABASE_NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("database names are lower-case identifiers: " + name);
     }
-    ServerEndpoints endpoints = endpoints();
     try (Connection connection = DriverManager.getConnection(endpoints.jdbcUrl("postgres"),
         endpoints.postgresUser(), endpoints.postgresPassword());
         Statement statement = connection.createStatement()) {

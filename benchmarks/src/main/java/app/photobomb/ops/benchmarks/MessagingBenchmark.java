@@ -1,0 +1,111 @@
+package app.photobomb.ops.benchmarks;
+
+import app.photobomb.ops.common.events.MessageCatalog;
+import app.photobomb.ops.common.events.ScaleWorkersRequested;
+import app.photobomb.ops.common.events.WorkersScaled;
+import app.photobomb.ops.common.messaging.PayloadCodec;
+import app.photobomb.ops.testsupport.EmbeddedServers;
+import app.photobomb.ops.testsupport.RealServers;
+import app.photobomb.ops.testsupport.ServerEndpoints;
+import app.photobomb.ops.testsupport.ServerPorts;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Map;
+import org.flywaydb.core.Flyway;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The messaging core against what the hardware gives, in one run on the local servers: raw Kafka
+ * produce-to-consume, raw PostgreSQL inserts of the same rows, and this project's command in -> inbox + state +
+ * outbox -> Debezium relay -> event out, as throughput (a backlog drained) and as latency at a steady rate.
+ * Sizes by environment: BENCH_EVENTS (100000), BENCH_RATE (10000 per second), BENCH_SECONDS (10).
+ */
+public final class MessagingBenchmark {
+
+  private MessagingBenchmark() {
+  }
+
+  public static void main(String[] args) throws SQLException {
+    int events = intFromEnv("BENCH_EVENTS", 100_000);
+    int rate = intFromEnv("BENCH_RATE", 10_000);
+    int seconds = intFromEnv("BENCH_SECONDS", 10);
+    PrintStream out = System.out;
+    PayloadCodec codec = new PayloadCodec();
+    byte[] command = codec.encode(new ScaleWorkersRequested("thumbnail-worker", "photobomb", 20, "backlog", "bench"))
+        .getBytes(StandardCharsets.UTF_8);
+    String event = codec.encode(new WorkersScaled("thumbnail-worker", "photobomb", 3, 20, "backlog"));
+
+    try (EmbeddedServers servers = EmbeddedServers.start(ServerPorts.ANY_FREE, null)) {
+      ServerEndpoints endpoints = servers.endpoints();
+      out.printf("servers up; %d events per phase, latency at %d/s for %d s%n", events, rate, seconds);
+
+      Rate kafka = RawBaselines.kafka(endpoints.kafkaBootstrapServers(), "raw-kafka-baseline", events, command);
+      out.printf("raw Kafka produce->consume      %,10.0f events/s%n", kafka.perSecond());
+
+      String rawUrl = database(endpoints, "bench_raw");
+      Rate postgres = RawBaselines.postgres(rawUrl + "?reWriteBatchedInserts=true", endpoints.postgresUser(),
+          endpoints.postgresPassword(), events, 500, event);
+      out.printf("raw PostgreSQL inserts (3 rows) %,10.0f events/s%n", postgres.perSecond());
+
+      try (ConfigurableApplicationContext service = startService(endpoints, database(endpoints, "bench_pipeline"))) {
+        service.getBean(JdbcTemplate.class).execute(BenchmarkApplication.STATE_TABLE);
+        PipelineLoad load = new PipelineLoad(endpoints.kafkaBootstrapServers(), MessageCatalog.SCALE_WORKERS_REQUESTED,
+            MessageCatalog.WORKERS_SCALED, command);
+        load.warmUp(2_000);
+        PipelineLoad.Result backlog = load.backlog(events);
+        out.printf("photobomb-ops, backlog drained  %,10.0f events/s  (p50 %.0f ms, p99 %.0f ms: queueing)%n",
+            backlog.rate().perSecond(), backlog.latencies().percentileMillis(50),
+            backlog.latencies().percentileMillis(99));
+        PipelineLoad.Result steady = load.steady(rate, seconds);
+        out.printf("photobomb-ops, steady %,d/s     %,10.0f events/s  p50 %.0f ms  p99 %.0f ms%n", rate,
+            steady.rate().perSecond(), steady.latencies().percentileMillis(50),
+            steady.latencies().percentileMillis(99));
+        out.printf("ratios: pipeline/raw Kafka %.2f, pipeline/raw PostgreSQL %.2f%n",
+            backlog.rate().perSecond() / kafka.perSecond(), backlog.rate().perSecond() / postgres.perSecond());
+      }
+    }
+    out.println("finished " + Instant.now());
+    System.exit(0);
+  }
+
+  private static String database(ServerEndpoints endpoints, String name) {
+    String url = RealServers.database(endpoints, name);
+    Flyway.configure().dataSource(url, endpoints.postgresUser(), endpoints.postgresPassword())
+        .locations("classpath:db/migration").load().migrate();
+    return url;
+  }
+
+  private static ConfigurableApplicationContext startService(ServerEndpoints endpoints, String jdbcUrl) {
+    Map<String, Object> properties = Map.ofEntries(
+        Map.entry("spring.config.name", "benchmark"),
+        Map.entry("spring.application.name", "benchmark"),
+        Map.entry("server.port", 0),
+        Map.entry("spring.datasource.url", jdbcUrl + "?reWriteBatchedInserts=true"),
+        Map.entry("spring.datasource.username", endpoints.postgresUser()),
+        Map.entry("spring.datasource.password", endpoints.postgresPassword()),
+        Map.entry("spring.kafka.bootstrap-servers", endpoints.kafkaBootstrapServers()),
+        Map.entry("spring.cloud.function.definition", "scaleWorkersRequested"),
+        Map.entry("spring.cloud.stream.bindings.scaleWorkersRequested-in-0.destination", "scale-workers-requested"),
+        Map.entry("spring.cloud.stream.bindings.scaleWorkersRequested-in-0.group", "benchmark"),
+        Map.entry("spring.cloud.stream.bindings.scaleWorkersRequested-in-0.content-type", "application/octet-stream"),
+        Map.entry("spring.cloud.stream.bindings.scaleWorkersRequested-in-0.consumer.batch-mode", true),
+        Map.entry("spring.cloud.stream.bindings.scaleWorkersRequested-in-0.consumer.max-attempts", 1),
+        Map.entry("spring.cloud.stream.bindings.scaleWorkersRequested-in-0.consumer.concurrency", 2),
+        Map.entry("photobomb.outbox-relay.enabled", true),
+        Map.entry("photobomb.outbox-relay.slot-name", "bench_outbox"),
+        Map.entry("photobomb.outbox-relay.offset-file",
+            System.getProperty("java.io.tmpdir") + "/photobomb-bench-" + ProcessHandle.current().pid() + ".offsets"),
+        Map.entry("logging.level.root", "WARN"),
+        Map.entry("logging.level.app.photobomb", "INFO"));
+    return new SpringApplicationBuilder(BenchmarkApplication.class).properties(properties).run();
+  }
+
+  private static int intFromEnv(String name, int fallback) {
+    String value = System.getenv(name);
+    return value == null || value.isBlank() ? fallback : Integer.parseInt(value.trim());
+  }
+}

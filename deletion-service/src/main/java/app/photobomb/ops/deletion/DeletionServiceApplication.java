@@ -1,0 +1,20 @@
+package app.photobomb.ops.deletion;
+
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+
+/** The deletion-service: see this module's README for what it consumes, emits and touches. */
+@SpringBootApplication
+public class DeletionServiceApplication {
+
+  /** Its configuration file is named after the service, so that several services can share one class path. */
+  public static final String CONFIG_NAME = "deletion-service";
+
+  public static void main(String[] args) {
+    application().run(args);
+  }
+
+  public static SpringApplicationBuilder application() {
+    return new SpringApplicationBuilder(DeletionServiceApplication.class).properties("spring.config.name=" + CONFIG_NAME);
+  }
+}

@@ -1,0 +1,38 @@
+package app.photobomb.ops.localstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+
+/** Writes the running stack's endpoints as a properties file, for scripts and other clients. */
+final class LocalEndpointsFile {
+
+  private LocalEndpointsFile() {
+  }
+
+  static Properties properties(LocalStack stack) {
+    Properties properties = new Properties();
+    properties.setProperty("kafka.bootstrap.servers", stack.endpoints().kafkaBootstrapServers());
+    properties.setProperty("jdbc.url", stack.jdbcUrl());
+    properties.setProperty("jdbc.user", LocalStack.APP_USER);
+    properties.setProperty("jdbc.password", LocalStack.APP_PASSWORD);
+    properties.setProperty("redis.url", stack.endpoints().redisUrl());
+    properties.setProperty("object.store.root", stack.objectStoreRoot().toString());
+    for (Map.Entry<LocalService, Integer> port : stack.servicePorts().entrySet()) {
+      properties.setProperty(port.getKey().serviceName() + ".url", "http://127.0.0.1:" + port.getValue());
+    }
+    return properties;
+  }
+
+  static void write(LocalStack stack, Path file) {
+    try (Writer writer = Files.newBufferedWriter(file)) {
+      properties(stack).store(writer, "photobomb-ops local stack endpoints");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package app.photobomb.ops.localstack;
+
+import java.io.PrintStream;
+
+/** What the local stack prints once it is up: where everything is and how to send a command. */
+final class LocalStackBanner {
+
+  private LocalStackBanner() {
+  }
+
+  static void print(LocalStack stack, long startupMillis) {
+    PrintStream out = System.out;
+    out.println();
+    out.println("photobomb-ops local stack is up (" + startupMillis + " ms)");
+    out.println("  Kafka      " + stack.endpoints().kafkaBootstrapServers());
+    out.println("  PostgreSQL " + stack.jdbcUrl() + " (user " + LocalStack.APP_USER + ", password "
+        + LocalStack.APP_PASSWORD + ")");
+    out.println("  Redis      " + stack.endpoints().redisUrl());
+    out.println("  Objects    " + stack.objectStoreRoot());
+    stack.servicePorts().forEach((service, port) ->
+        out.println("  " + String.format("%-18s", service.serviceName()) + "http://127.0.0.1:" + port + "/healthz"));
+    out.println("  Endpoints file: " + stack.endpointsFile());
+    out.println();
+    out.println("Demo users:");
+    stack.demo().users().forEach(user ->
+        out.println("  " + user.userId() + "  " + user.email() + "  " + user.photoCount() + " photos"));
+    String someone = stack.demo().users().get(0).userId().toString();
+    out.println();
+    out.println("Send a command, e.g. a GDPR export of the first demo user:");
+    out.println("  java -jar local-stack/target/local-stack.jar send user-export-requested \\");
+    out.println("    '{\"exportId\":\"" + java.util.UUID.randomUUID() + "\",\"userId\":\"" + someone
+        + "\",\"requestedBy\":\"" + someone + "\"}'");
+    out.println();
+    out.println("Ctrl-C stops everything.");
+  }
+}

@@ -1,0 +1,50 @@
+package app.photobomb.ops.localstack;
+
+import app.photobomb.ops.testsupport.ServerPorts;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Where the local stack keeps its files and which ports it listens on. From the environment:
+ * {@code PHOTOBOMB_LOCAL_DIR} (default {@code .local}), {@code LOCAL_POSTGRES_PORT} (5432), {@code LOCAL_REDIS_PORT} (6379), and {@code <SERVICE>_PORT} such as
+ * {@code DELETION_SERVICE_PORT} (8081-8085). Port 0 means any free port. The Kafka broker
+ * always takes a free port (the KRaft test kit picks it); the endpoints file names it.
+ */
+public record LocalStackSettings(Path directory, ServerPorts serverPorts, Map<LocalService, Integer> servicePorts) {
+
+  public static LocalStackSettings fromEnvironment(Map<String, String> env) {
+    Path directory = Path.of(env.getOrDefault("PHOTOBOMB_LOCAL_DIR", ".local")).toAbsolutePath().normalize();
+    ServerPorts ports = new ServerPorts(port(env, "LOCAL_POSTGRES_PORT", 5432),
+        port(env, "LOCAL_REDIS_PORT", 6379));
+    Map<LocalService, Integer> servicePorts = new java.util.EnumMap<>(LocalService.class);
+    for (LocalService service : LocalService.values()) {
+      servicePorts.put(service, port(env, service.portVariable(), service.defaultPort()));
+    }
+    return new LocalStackSettings(directory, ports, servicePorts);
+  }
+
+  /** Every server and service on a free port, for tests. */
+  public static LocalStackSettings anyFreePorts(Path directory) {
+    Map<LocalService, Integer> servicePorts = new java.util.EnumMap<>(LocalService.class);
+    for (LocalService service : LocalService.values()) {
+      servicePorts.put(service, 0);
+    }
+    return new LocalStackSettings(directory, ServerPorts.ANY_FREE, servicePorts);
+  }
+
+  private static int port(Map<String, String> env, String name, int fallback) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      int port = Integer.parseInt(value.trim());
+      if (port < 0 || port > 65535) {
+        throw new NumberFormatException();
+      }
+      return port;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a port number (0-65535), not '" + value + "'", e);
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package app.photobomb.ops.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.photobomb.ops.testsupport.ServiceProbe;
+import java.io.IOException;
+import java.io.Reader;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's run command, minus the waiting: the whole system comes up with demo data and stops cleanly. */
+class LocalStackTest {
+
+  private static final byte[] JPEG_MAGIC = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF};
+
+  @TempDir
+  Path directory;
+
+  @Test
+  void comesUpWithDemoDataWithinSixtySecondsAndStopsCleanly() throws Exception {
+    long started = System.nanoTime();
+    Map<LocalService, Integer> ports;
+    int postgresPort;
+    try (LocalStack stack = LocalStack.start(LocalStackSettings.anyFreePorts(directory))) {
+      Duration startup = Duration.ofNanos(System.nanoTime() - started);
+      assertThat(startup).as("start-up time on this machine").isLessThan(Duration.ofSeconds(60));
+
+      ports = stack.servicePorts();
+      assertThat(ports).containsOnlyKeys(LocalService.values());
+      ports.forEach((service, port) -> assertThat(ServiceProbe.get(port, "/healthz").body())
+          .as(service.serviceName()).contains("\"status\":\"UP\""));
+
+      assertThat(stack.demo().users()).hasSize(3).allMatch(user -> user.photoCount() > 0);
+      assertDemoRowsAndFiles(stack);
+
+      Properties endpoints = new Properties();
+      try (Reader reader = Files.newBufferedReader(stack.endpointsFile())) {
+        endpoints.load(reader);
+      }
+      assertThat(endpoints.getProperty("kafka.bootstrap.servers")).isEqualTo(stack.endpoints().kafkaBootstrapServers());
+      assertThat(endpoints.getProperty("jdbc.url")).isEqualTo(stack.jdbcUrl());
+      assertThat(endpoints.getProperty("redis.url")).startsWith("redis://");
+      assertThat(endpoints.getProperty("deletion-service.url")).endsWith(":" + ports.get(LocalService.DELETION));
+      postgresPort = stack.endpoints().postgresPort();
+    }
+
+    assertThat(listening(postgresPort)).as("PostgreSQL stopped").isFalse();
+    ports.forEach((service, port) -> assertThat(listening(port)).as(service + " stopped").isFalse());
+  }
+
+  private static void assertDemoRowsAndFiles(LocalStack stack) throws SQLException, IOException {
+    try (Connection connection = DriverManager.getConnection(stack.jdbcUrl(), LocalStack.APP_USER,
+        LocalStack.APP_PASSWORD);
+        Statement statement = connection.createStatement()) {
+      assertThat(count(statement, "SELECT count(*) FROM users")).isEqualTo(3);
+      assertThat(count(statement, "SELECT count(*) FROM albums")).isPositive();
+      assertThat(count(statement, "SELECT count(*) FROM face_detections")).isPositive();
+      assertThat(count(statement, "SELECT count(*) FROM photo_files WHERE kind <> 'original'"))
+          .isEqualTo(3 * count(statement, "SELECT count(*) FROM photos"));
+      try (ResultSet files = statement.executeQuery("SELECT bucket, object_key, kind, size_bytes FROM photo_files")) {
+        while (files.next()) {
+          Path file = stack.objectStoreRoot().resolve(files.getString(1)).resolve(files.getString(2));
+          byte[] bytes = Files.readAllBytes(file);
+          assertThat((long) bytes.length).isEqualTo(files.getLong(4));
+          if (files.getString(3).equals("original")) {
+            assertThat(Arrays.copyOf(bytes, 3)).isEqualTo(JPEG_MAGIC);
+          } else {
+            assertThat(new String(bytes, 0, 4, "US-ASCII") + new String(bytes, 8, 4, "US-ASCII"))
+                .isEqualTo("RIFFWEBP");
+          }
+        }
+      }
+    }
+  }
+
+  private static int count(Statement statement, String sql) throws SQLException {
+    try (ResultSet rows = statement.executeQuery(sql)) {
+      rows.next();
+      return rows.getInt(1);
+    }
+  }
+
+  private static boolean listening(int port) {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}
