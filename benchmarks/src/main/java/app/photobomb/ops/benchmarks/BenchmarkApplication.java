@@ -3,7 +3,7 @@ package app.photobomb.ops.benchmarks;
 import app.photobomb.ops.common.events.MessageCatalog;
 import app.photobomb.ops.common.events.ScaleWorkersRequested;
 import app.photobomb.ops.common.events.WorkersScaled;
-import app.photobomb.ops.common.messaging.HandlingContext;
+import app.photobomb.ops.common.messaging.BatchMessageHandler;
 import app.photobomb.ops.common.messaging.InboxConsumers;
 import java.util.List;
 import java.util.function.Consumer;
@@ -12,7 +12,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.messaging.Message;
 
-/** A service as small as a real one can be: one state row per command and one event, through the core. */
+/** A service as small as a real one can be: one state row per command and one event, written batch-wise. */
 @SpringBootApplication
 public class BenchmarkApplication {
 
@@ -24,12 +24,19 @@ public class BenchmarkApplication {
 
   @Bean
   Consumer<Message<List<byte[]>>> scaleWorkersRequested(InboxConsumers consumers, JdbcTemplate jdbc) {
-    return consumers.of("benchmark", MessageCatalog.SCALE_WORKERS_REQUESTED,
-        (ScaleWorkersRequested command, HandlingContext context) -> {
-          jdbc.update("INSERT INTO bench_scale_requests (message_id, deployment, replicas) VALUES (?, ?, ?)",
-              context.envelope().id(), command.deployment(), command.replicas());
-          context.emit(new WorkersScaled(command.deployment(), command.namespace(), 1, command.replicas(),
-              command.reason()));
+    return consumers.ofBatches("benchmark", MessageCatalog.SCALE_WORKERS_REQUESTED,
+        (List<BatchMessageHandler.Incoming<ScaleWorkersRequested>> batch) -> {
+          jdbc.batchUpdate("INSERT INTO bench_scale_requests (message_id, deployment, replicas) VALUES (?, ?, ?)",
+              batch, batch.size(), (statement, incoming) -> {
+                statement.setString(1, incoming.context().envelope().id());
+                statement.setString(2, incoming.message().deployment());
+                statement.setInt(3, incoming.message().replicas());
+              });
+          for (BatchMessageHandler.Incoming<ScaleWorkersRequested> incoming : batch) {
+            ScaleWorkersRequested command = incoming.message();
+            incoming.context().emit(new WorkersScaled(command.deployment(), command.namespace(), 1,
+                command.replicas(), command.reason()));
+          }
         });
   }
 }

@@ -13,6 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.flywaydb.core.Flyway;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -22,7 +25,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * The messaging core against what the hardware gives, in one run on the local servers: raw Kafka
  * produce-to-consume, raw PostgreSQL inserts of the same rows, and this project's command in -> inbox + state +
  * outbox -> Debezium relay -> event out, as throughput (a backlog drained) and as latency at a steady rate.
- * Sizes by environment: BENCH_EVENTS (100000), BENCH_RATE (10000 per second), BENCH_SECONDS (10).
+ * Sizes by environment: BENCH_EVENTS (100000), BENCH_RATE (the target, 10000 per second), BENCH_LIGHT_RATE
+ * (2000 per second), BENCH_SECONDS per steady phase (10), BENCH_CONCURRENCY (2), BENCH_MAX_POLL_RECORDS (2000).
  */
 public final class MessagingBenchmark {
 
@@ -60,10 +64,20 @@ public final class MessagingBenchmark {
         out.printf("photobomb-ops, backlog drained  %,10.0f events/s  (p50 %.0f ms, p99 %.0f ms: queueing)%n",
             backlog.rate().perSecond(), backlog.latencies().percentileMillis(50),
             backlog.latencies().percentileMillis(99));
-        PipelineLoad.Result steady = load.steady(rate, seconds);
-        out.printf("photobomb-ops, steady %,d/s     %,10.0f events/s  p50 %.0f ms  p99 %.0f ms%n", rate,
-            steady.rate().perSecond(), steady.latencies().percentileMillis(50),
-            steady.latencies().percentileMillis(99));
+        out.printf("  of which handled into the outbox %,10.0f events/s%n",
+            handledPerSecond(service.getBean(JdbcTemplate.class), "p2-%"));
+        Timer batches = service.getBean(MeterRegistry.class).get("photobomb.messages.batch").timer();
+        out.printf("  consumer batches: %d, mean %.1f ms, mean size %.0f records%n", batches.count(),
+            batches.mean(TimeUnit.MILLISECONDS),
+            service.getBean(MeterRegistry.class).get("photobomb.messages.handled").counter().count() / batches.count());
+        for (int offered : new int[] {rate, intFromEnv("BENCH_LIGHT_RATE", 2_000)}) {
+          PipelineLoad.Result steady = load.steady(offered, seconds);
+          out.printf("photobomb-ops, offered %,6d/s %,10.0f events/s  p50 %.0f ms  p99 %.0f ms%n", offered,
+              steady.rate().perSecond(), steady.latencies().percentileMillis(50),
+              steady.latencies().percentileMillis(99));
+        }
+        PipelineLoad.Result relay = load.relayOnly(events, service.getBean(JdbcTemplate.class), event);
+        out.printf("relay alone (outbox rows -> Kafka) %,10.0f events/s%n", relay.rate().perSecond());
         out.printf("ratios: pipeline/raw Kafka %.2f, pipeline/raw PostgreSQL %.2f%n",
             backlog.rate().perSecond() / kafka.perSecond(), backlog.rate().perSecond() / postgres.perSecond());
       }
@@ -94,7 +108,14 @@ public final class MessagingBenchmark {
         Map.entry("spring.cloud.stream.bindings.scaleWorkersRequested-in-0.content-type", "application/octet-stream"),
         Map.entry("spring.cloud.stream.bindings.scaleWorkersRequested-in-0.consumer.batch-mode", true),
         Map.entry("spring.cloud.stream.bindings.scaleWorkersRequested-in-0.consumer.max-attempts", 1),
-        Map.entry("spring.cloud.stream.bindings.scaleWorkersRequested-in-0.consumer.concurrency", 2),
+        Map.entry("spring.cloud.stream.bindings.scaleWorkersRequested-in-0.consumer.concurrency",
+            intFromEnv("BENCH_CONCURRENCY", 2)),
+        Map.entry("spring.cloud.stream.kafka.bindings.scaleWorkersRequested-in-0.consumer.configuration.max.poll.records",
+            intFromEnv("BENCH_MAX_POLL_RECORDS", 2000)),
+        Map.entry("spring.cloud.stream.kafka.bindings.scaleWorkersRequested-in-0.consumer.configuration.fetch.min.bytes",
+            65536),
+        Map.entry("spring.cloud.stream.kafka.bindings.scaleWorkersRequested-in-0.consumer.configuration.fetch.max.wait.ms",
+            20),
         Map.entry("photobomb.outbox-relay.enabled", true),
         Map.entry("photobomb.outbox-relay.slot-name", "bench_outbox"),
         Map.entry("photobomb.outbox-relay.offset-file",
@@ -102,6 +123,13 @@ public final class MessagingBenchmark {
         Map.entry("logging.level.root", "WARN"),
         Map.entry("logging.level.app.photobomb", "INFO"));
     return new SpringApplicationBuilder(BenchmarkApplication.class).properties(properties).run();
+  }
+
+  /** How fast the handlers committed a phase's events, from the outbox rows' timestamps. */
+  private static double handledPerSecond(JdbcTemplate jdbc, String correlationPattern) {
+    return jdbc.queryForObject(
+        "SELECT count(*) / greatest(extract(epoch FROM max(created_at) - min(created_at)), 0.001) FROM outbox"
+            + " WHERE correlation_id LIKE ?", Double.class, correlationPattern);
   }
 
   private static int intFromEnv(String name, int fallback) {

@@ -5,12 +5,15 @@ import app.photobomb.ops.common.messaging.CloudEventHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
+import java.util.function.IntConsumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -23,6 +26,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Sends numbered commands into a running service and times each until its event comes out of the relay; the
@@ -74,7 +78,36 @@ final class PipelineLoad {
     });
   }
 
-  private Result run(int events, java.util.function.IntConsumer pace) {
+  private Result run(int events, IntConsumer pace) {
+    try (KafkaProducer<String, byte[]> producer = producer()) {
+      return measure(events, (index, correlationId) -> {
+        pace.accept(index);
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(commandType.topic(), "worker-" + (index % 64),
+            payload);
+        headers(record, correlationId);
+        producer.send(record);
+      }, producer::flush);
+    }
+  }
+
+  /** Writes events straight into the outbox, in transactions of 1000, to time the relay alone. */
+  Result relayOnly(int events, JdbcTemplate jdbc, String eventJson) {
+    List<Object[]> rows = new ArrayList<>();
+    Runnable flush = () -> {
+      jdbc.batchUpdate("INSERT INTO outbox (id, topic, aggregate_id, type, source, payload, correlation_id) "
+          + "VALUES (?::uuid, ?, ?, 'app.photobomb.WorkersScaled', 'urn:photobomb-ops:benchmark', ?::jsonb, ?)", rows);
+      rows.clear();
+    };
+    return measure(events, (index, correlationId) -> {
+      rows.add(new Object[] {UUID.randomUUID().toString(), eventTopic, "worker-" + (index % 64), eventJson,
+          correlationId});
+      if (rows.size() == 1000) {
+        flush.run();
+      }
+    }, flush);
+  }
+
+  private Result measure(int events, BiConsumer<Integer, String> send, Runnable flush) {
     String phase = "p" + phases.incrementAndGet() + "-";
     Latencies latencies = new Latencies(events);
     AtomicInteger seen = new AtomicInteger();
@@ -86,17 +119,11 @@ final class PipelineLoad {
       Thread.onSpinWait();
     }
     long started = System.nanoTime();
-    try (KafkaProducer<String, byte[]> producer = producer()) {
-      for (int i = 0; i < events; i++) {
-        pace.accept(i);
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(commandType.topic(), "worker-" + (i % 64),
-            payload);
-        headers(record, phase + i);
-        latencies.sent(i, System.nanoTime());
-        producer.send(record);
-      }
-      producer.flush();
+    for (int i = 0; i < events; i++) {
+      latencies.sent(i, System.nanoTime());
+      send.accept(i, phase + i);
     }
+    flush.run();
     try {
       watcher.join(PHASE_TIMEOUT.toMillis());
     } catch (InterruptedException e) {
@@ -112,8 +139,12 @@ final class PipelineLoad {
       int events) {
     long deadline = System.nanoTime() + PHASE_TIMEOUT.toNanos();
     try (KafkaConsumer<String, byte[]> consumer = consumer()) {
-      List<TopicPartition> partitions = consumer.partitionsFor(eventTopic, Duration.ofSeconds(30)).stream()
-          .map(p -> new TopicPartition(eventTopic, p.partition())).toList();
+      List<TopicPartition> partitions = List.of();
+      while (partitions.isEmpty() && System.nanoTime() < deadline) {
+        // the first metadata request creates the topic; its partitions show a moment later
+        partitions = consumer.partitionsFor(eventTopic, Duration.ofSeconds(30)).stream()
+            .map(p -> new TopicPartition(eventTopic, p.partition())).toList();
+      }
       consumer.assign(partitions);
       consumer.seekToEnd(partitions);
       partitions.forEach(consumer::position);

@@ -12,7 +12,7 @@ import org.springframework.messaging.Message;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * A batch-mode Spring Cloud Stream consumer that gives a {@link MessageHandler} exactly-once effects.
+ * A batch-mode Spring Cloud Stream consumer that gives a handler exactly-once effects.
  *
  * <p>Records that cannot be read (headers, JSON, schema) go to the dead-letter topic at once. The rest are
  * handled in one transaction that claims their ids in the inbox, runs the handler and writes the emitted
@@ -26,11 +26,12 @@ public final class InboxBatchConsumer<T extends PhotobombMessage> implements Con
 
   private final String consumer;
   private final MessageType<T> type;
-  private final MessageHandler<T> handler;
+  private final BatchMessageHandler<T> handler;
   private final MessagingRuntime runtime;
   private final ConsumerMetrics metrics;
 
-  InboxBatchConsumer(String consumer, MessageType<T> type, MessageHandler<T> handler, MessagingRuntime runtime) {
+  InboxBatchConsumer(String consumer, MessageType<T> type, BatchMessageHandler<T> handler,
+      MessagingRuntime runtime) {
     this.consumer = consumer;
     this.type = type;
     this.handler = handler;
@@ -90,15 +91,18 @@ public final class InboxBatchConsumer<T extends PhotobombMessage> implements Con
     transactions.executeWithoutResult(status -> {
       Set<String> fresh = runtime.inbox().claim(consumer, messages.stream().map(DecodedMessage::envelope).toList());
       List<OutboxEvent> emitted = new ArrayList<>();
-      int handled = 0;
+      List<BatchMessageHandler.Incoming<T>> incoming = new ArrayList<>(fresh.size());
       for (DecodedMessage<T> message : messages) {
         if (fresh.remove(message.envelope().id())) {
-          handler.handle(message.payload(), new HandlingContext(message.envelope(), runtime.outbox(), emitted));
-          handled++;
+          incoming.add(new BatchMessageHandler.Incoming<>(message.payload(),
+              new HandlingContext(message.envelope(), runtime.outbox(), emitted)));
         }
       }
+      if (!incoming.isEmpty()) {
+        handler.handle(incoming);
+      }
       runtime.outbox().write(emitted);
-      metrics.handled(handled, messages.size() - handled);
+      metrics.handled(incoming.size(), messages.size() - incoming.size());
     });
   }
 }

@@ -21,6 +21,12 @@ public final class InboxConsumers {
   /** A batch consumer for one message type; {@code consumer} names it in the inbox, the DLQ headers and metrics. */
   public <T extends PhotobombMessage> Consumer<Message<List<byte[]>>> of(String consumer, MessageType<T> type,
       MessageHandler<T> handler) {
+    return ofBatches(consumer, type, BatchMessageHandler.each(handler));
+  }
+
+  /** As {@link #of}, for a handler that writes the state of a whole batch at once. */
+  public <T extends PhotobombMessage> Consumer<Message<List<byte[]>>> ofBatches(String consumer, MessageType<T> type,
+      BatchMessageHandler<T> handler) {
     return new InboxBatchConsumer<>(consumer, type, handler, runtime);
   }
 }
