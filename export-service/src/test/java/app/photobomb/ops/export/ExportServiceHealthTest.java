@@ -1,37 +1,17 @@
 package app.photobomb.ops.export;
 
 import app.photobomb.ops.testsupport.RealServers;
-import app.photobomb.ops.testsupport.RealServersExtension;
-import app.photobomb.ops.testsupport.ServiceProbe;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import app.photobomb.ops.testsupport.ServiceHealthContract;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-/** The service starts against the real servers, migrates its database and reports itself healthy. */
-@ExtendWith(RealServersExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = "spring.config.name=" + ExportServiceApplication.CONFIG_NAME)
-class ExportServiceHealthTest {
-
-  @LocalServerPort
-  int port;
+class ExportServiceHealthTest extends ServiceHealthContract {
 
   @DynamicPropertySource
   static void servers(DynamicPropertyRegistry registry) {
     RealServers.register(registry, "export_service");
-  }
-
-  @Test
-  void startsAndReportsHealthy() {
-    ServiceProbe.Response health = ServiceProbe.get(port, "/healthz");
-
-    assertThat(health.status()).isEqualTo(200);
-    assertThat(health.body()).contains("\"status\":\"UP\"");
-    assertThat(ServiceProbe.get(port, "/prometheus").body()).contains("jvm_memory_used_bytes");
   }
 }

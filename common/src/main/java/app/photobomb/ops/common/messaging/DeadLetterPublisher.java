@@ -10,10 +10,11 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /** Sends a record that cannot be handled to {@code <topic>.dlq}, unchanged, with why in its headers. */
-public class DeadLetterPublisher {
+public class DeadLetterPublisher implements DisposableBean {
 
   private static final Logger log = LoggerFactory.getLogger(DeadLetterPublisher.class);
   private static final int MAX_DETAIL = 4000;
@@ -54,6 +55,12 @@ public class DeadLetterPublisher {
     }
     log.warn("dead-lettered {}-{}@{} to {}: consumer={} reason={} attempts={} detail={}", message.topic(),
         message.partition(), message.offset(), dlqTopic, consumer, reason, attempts, truncate(detail));
+  }
+
+  /** Closes the producer, flushing what it still holds. */
+  @Override
+  public void destroy() {
+    template.getProducerFactory().reset();
   }
 
   private static String truncate(String detail) {

@@ -84,6 +84,9 @@ class MessagingCoreEndToEndTest {
     WorkersScaled payload = codec.decode(MessageCatalog.WORKERS_SCALED, event.value());
     assertThat(payload).isEqualTo(new WorkersScaled(deployment, "photobomb", 1, 20, "backlog"));
     assertThat(rowsFor(deployment)).isEqualTo(1);
+    assertThat(jdbc.queryForObject("SELECT details->>'replicas' FROM audit_logs WHERE action = "
+        + "'workers_scale_requested' AND actor = 'test' AND details->>'deployment' = ?", String.class, deployment))
+        .as("audit row written with the effect").isEqualTo("20");
   }
 
   @Test
@@ -124,6 +127,8 @@ class MessagingCoreEndToEndTest {
     // once inside its batch, then three times alone
     assertThat(boomAttempts.get() - attemptsBefore).isEqualTo(4);
     assertThat(rowsFor(deployment)).as("the failed handler's row was rolled back").isEqualTo(1);
+    assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_logs WHERE details->>'deployment' = ? "
+        + "AND details->>'replicas' = '3'", Integer.class, deployment)).as("its audit row too").isZero();
     assertThat(kafka.readAll(EVENTS).stream()
         .filter(r -> commandId.equals(header(r, CloudEventHeaders.CAUSATION_ID))))
         .as("a rolled-back handler publishes nothing").isEmpty();
