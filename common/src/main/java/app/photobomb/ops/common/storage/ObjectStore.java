@@ -1,0 +1,41 @@
+package app.photobomb.ops.common.storage;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * An object store: Backblaze B2, an S3-compatible store (Cloudflare R2), Google Cloud Storage or local files.
+ * Every call streams; none holds a whole object in memory. Keys are relative paths such as
+ * {@code originals/<userId>/<photoId>.jpg}; hostile keys are refused with {@link IllegalArgumentException}.
+ */
+public interface ObjectStore {
+
+  /** Short name of the provider for logs, metrics and the photo_files.provider column: b2, r2, gcs, local. */
+  String provider();
+
+  /**
+   * Stores {@code size} bytes read from {@code content} (read to the end, not closed) as a new version of the
+   * key, and returns what was stored, with its SHA-256 computed while streaming.
+   */
+  StoredObject put(String bucket, String key, InputStream content, long size, String contentType);
+
+  /** Opens the newest version of a key for reading; the caller closes the stream. */
+  InputStream get(String bucket, String key);
+
+  /** The newest version of a key, or empty when there is none. */
+  Optional<ObjectVersion> stat(String bucket, String key);
+
+  /**
+   * One page of every version of every key under a prefix, in key order (newest version first within a key).
+   * Pass {@code null} for the first page and the returned {@link VersionPage#nextPageToken()} after that.
+   */
+  VersionPage listVersions(String bucket, String prefix, String pageToken, int pageSize);
+
+  /** Deletes one version; a version that is already gone counts as deleted. */
+  void deleteVersion(String bucket, String key, String versionId);
+
+  /** A link that downloads the newest version of the key without credentials until it expires. */
+  URI downloadLink(String bucket, String key, Duration validFor);
+}

@@ -1,0 +1,197 @@
+package app.photobomb.ops.storage.local;
+
+import app.photobomb.ops.common.storage.MeasuredInputStream;
+import app.photobomb.ops.common.storage.ObjectKeys;
+import app.photobomb.ops.common.storage.ObjectNotFoundException;
+import app.photobomb.ops.common.storage.ObjectStore;
+import app.photobomb.ops.common.storage.ObjectStoreException;
+import app.photobomb.ops.common.storage.ObjectVersion;
+import app.photobomb.ops.common.storage.StoredObject;
+import app.photobomb.ops.common.storage.VersionPage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Objects as files under {@code <root>/<bucket>/<key>}, for the local stack. Writes go to a temporary file in
+ * the same directory and are renamed into place, so a reader never sees half an object. A key keeps one
+ * version, named by its file's modification time and size.
+ */
+public final class LocalFileObjectStore implements ObjectStore {
+
+  private static final String TEMP_SUFFIX = ".partial";
+
+  private final Path root;
+  private final LocalLinkSigner signer;
+  private final String linkBaseUrl;
+  private final Clock clock;
+
+  public LocalFileObjectStore(Path root, LocalLinkSigner signer, String linkBaseUrl, Clock clock) {
+    this.root = root.toAbsolutePath().normalize();
+    this.signer = signer;
+    this.linkBaseUrl = linkBaseUrl;
+    this.clock = clock;
+  }
+
+  @Override
+  public String provider() {
+    return "local";
+  }
+
+  @Override
+  public StoredObject put(String bucket, String key, InputStream content, long size, String contentType) {
+    Path target = resolve(bucket, key);
+    Path temp = null;
+    try {
+      Files.createDirectories(target.getParent());
+      temp = Files.createTempFile(target.getParent(), ".upload-", TEMP_SUFFIX);
+      MeasuredInputStream measured = new MeasuredInputStream(content);
+      try (OutputStream out = Files.newOutputStream(temp)) {
+        measured.transferTo(out);
+      }
+      measured.requireCount(size);
+      move(temp, target);
+      return new StoredObject(provider(), bucket, key, versionOf(target), size, measured.sha256Hex());
+    } catch (IOException e) {
+      throw new ObjectStoreException("local: put " + bucket + "/" + key + " failed", e);
+    } finally {
+      deleteQuietly(temp);
+    }
+  }
+
+  @Override
+  public InputStream get(String bucket, String key) {
+    try {
+      return Files.newInputStream(resolve(bucket, key));
+    } catch (NoSuchFileException e) {
+      throw new ObjectNotFoundException(provider(), bucket, key);
+    } catch (IOException e) {
+      throw new ObjectStoreException("local: get " + bucket + "/" + key + " failed", e);
+    }
+  }
+
+  @Override
+  public Optional<ObjectVersion> stat(String bucket, String key) {
+    Path file = resolve(bucket, key);
+    return Files.isRegularFile(file) ? Optional.of(version(bucket, file)) : Optional.empty();
+  }
+
+  @Override
+  public VersionPage listVersions(String bucket, String prefix, String pageToken, int pageSize) {
+    String safePrefix = ObjectKeys.requireSafePrefix(prefix);
+    Path bucketRoot = bucketRoot(bucket);
+    if (!Files.isDirectory(bucketRoot)) {
+      return new VersionPage(List.of(), null);
+    }
+    try (Stream<Path> files = Files.walk(bucketRoot)) {
+      List<ObjectVersion> page = files
+          .filter(Files::isRegularFile)
+          .filter(file -> !file.getFileName().toString().endsWith(TEMP_SUFFIX))
+          .map(file -> keyOf(bucketRoot, file))
+          .filter(key -> key.startsWith(safePrefix))
+          .filter(key -> pageToken == null || key.compareTo(pageToken) > 0)
+          .sorted()
+          .limit(pageSize + 1L)
+          .map(key -> version(bucket, bucketRoot.resolve(key)))
+          .toList();
+      if (page.size() <= pageSize) {
+        return new VersionPage(page, null);
+      }
+      List<ObjectVersion> shown = page.subList(0, pageSize);
+      return new VersionPage(List.copyOf(shown), shown.get(pageSize - 1).key());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void deleteVersion(String bucket, String key, String versionId) {
+    Path file = resolve(bucket, key);
+    try {
+      if (Files.isRegularFile(file) && versionOf(file).equals(versionId)) {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException e) {
+      throw new ObjectStoreException("local: delete " + bucket + "/" + key + " failed", e);
+    }
+  }
+
+  @Override
+  public URI downloadLink(String bucket, String key, Duration validFor) {
+    resolve(bucket, key);
+    return signer.sign(linkBaseUrl, bucket, key, clock.instant().plus(validFor));
+  }
+
+  /** The file of a key; keys that could leave the bucket's directory are refused. */
+  Path resolve(String bucket, String key) {
+    Path bucketRoot = bucketRoot(bucket);
+    Path file = bucketRoot.resolve(ObjectKeys.requireSafe(key)).normalize();
+    if (!file.startsWith(bucketRoot)) {
+      throw new IllegalArgumentException("object key leaves its bucket: " + key);
+    }
+    return file;
+  }
+
+  private Path bucketRoot(String bucket) {
+    ObjectKeys.requireSafe(bucket);
+    if (bucket.contains("/")) {
+      throw new IllegalArgumentException("bucket names have no '/': " + bucket);
+    }
+    return root.resolve(bucket);
+  }
+
+  private ObjectVersion version(String bucket, Path file) {
+    try {
+      BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+      return new ObjectVersion(keyOf(bucketRoot(bucket), file), versionOf(attributes), attributes.size(),
+          attributes.lastModifiedTime().toInstant());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String versionOf(Path file) throws IOException {
+    return versionOf(Files.readAttributes(file, BasicFileAttributes.class));
+  }
+
+  private static String versionOf(BasicFileAttributes attributes) {
+    return Long.toHexString(attributes.lastModifiedTime().toMillis()) + "-" + attributes.size() + "-"
+        + Integer.toHexString(attributes.fileKey() == null ? 0 : attributes.fileKey().hashCode());
+  }
+
+  private static String keyOf(Path bucketRoot, Path file) {
+    return bucketRoot.relativize(file).toString().replace('\\', '/');
+  }
+
+  private static void move(Path temp, Path target) throws IOException {
+    try {
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    if (file == null) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      // Best effort: a leftover .partial file is never listed or read.
+    }
+  }
+}
