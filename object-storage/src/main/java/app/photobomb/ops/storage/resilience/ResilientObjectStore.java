@@ -1,0 +1,197 @@
+package app.photobomb.ops.storage.resilience;
+
+import app.photobomb.ops.common.storage.ObjectContent;
+import app.photobomb.ops.common.storage.ObjectKeys;
+import app.photobomb.ops.common.storage.ObjectNotFoundException;
+import app.photobomb.ops.common.storage.ObjectStore;
+import app.photobomb.ops.common.storage.ObjectStoreException;
+import app.photobomb.ops.common.storage.ObjectVersion;
+import app.photobomb.ops.common.storage.StoredObject;
+import app.photobomb.ops.common.storage.VersionPage;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runbook's storage-outage handling in front of two stores: calls go through a circuit breaker per
+ * store; writes go to the primary (B2) and, while it fails or its breaker is open, to the fallback (R2);
+ * a write that no store takes is spooled to the durable retry queue, so the caller sees no error and
+ * nothing is lost. Reads find an object wherever it was written: primary, fallback, or the queue.
+ */
+public final class ResilientObjectStore implements ObjectStore {
+
+  /** Provider named on a write that waits in the retry queue. */
+  public static final String PENDING = "pending";
+
+  private static final Logger log = LoggerFactory.getLogger(ResilientObjectStore.class);
+
+  private final ObjectStore primary;
+  private final ObjectStore fallback;
+  private final CircuitBreaker primaryBreaker;
+  private final CircuitBreaker fallbackBreaker;
+  private final UploadRetryQueue retries;
+  private final MeterRegistry meters;
+
+  public ResilientObjectStore(ObjectStore primary, ObjectStore fallback, StoreBreakers breakers,
+      UploadRetryQueue retries, MeterRegistry meters) {
+    this.primary = primary;
+    this.fallback = fallback;
+    this.primaryBreaker = breakers.of(primary.provider());
+    this.fallbackBreaker = breakers.of(fallback.provider());
+    this.retries = retries;
+    this.meters = meters;
+    meters.gauge("photobomb.storage.retry.queued", retries, UploadRetryQueue::size);
+  }
+
+  @Override
+  public String provider() {
+    return primary.provider();
+  }
+
+  /** Stores the content somewhere durable and never fails for a store outage; see the class comment. */
+  public StoredObject put(String bucket, String key, ObjectContent content) {
+    ObjectKeys.requireSafe(key);
+    try {
+      return write(bucket, key, content);
+    } catch (ObjectStoreException e) {
+      String sha256 = retries.enqueue(bucket, key, content, e.getMessage());
+      meters.counter("photobomb.storage.writes", "outcome", "queued").increment();
+      log.warn("no object store took {}/{}; queued for retry ({} waiting): {}", bucket, key, retries.size(),
+          e.getMessage());
+      return new StoredObject(PENDING, bucket, key, null, content.size(), sha256);
+    }
+  }
+
+  /**
+   * Writes to the primary, else the fallback; throws {@link ObjectStoreException} when neither took it.
+   * The retry worker uses this too.
+   */
+  StoredObject write(String bucket, String key, ObjectContent content) {
+    try {
+      StoredObject stored = call(primaryBreaker, () -> putOnce(primary, bucket, key, content));
+      meters.counter("photobomb.storage.writes", "outcome", primary.provider()).increment();
+      return stored;
+    } catch (ObjectStoreException primaryFailure) {
+      try {
+        StoredObject stored = call(fallbackBreaker, () -> putOnce(fallback, bucket, key, content));
+        meters.counter("photobomb.storage.writes", "outcome", fallback.provider()).increment();
+        log.warn("{} unavailable ({}); wrote {}/{} to {} instead", primary.provider(), primaryFailure.getMessage(),
+            bucket, key, fallback.provider());
+        return stored;
+      } catch (ObjectStoreException fallbackFailure) {
+        fallbackFailure.addSuppressed(primaryFailure);
+        throw fallbackFailure;
+      }
+    }
+  }
+
+  /** A single-use stream can go to one store only: the primary, or the fallback while the primary is open. */
+  @Override
+  public StoredObject put(String bucket, String key, InputStream content, long size, String contentType) {
+    ObjectStore target = primaryBreaker.getState() == CircuitBreaker.State.OPEN ? fallback : primary;
+    CircuitBreaker breaker = target == primary ? primaryBreaker : fallbackBreaker;
+    return call(breaker, () -> target.put(bucket, key, content, size, contentType));
+  }
+
+  @Override
+  public InputStream get(String bucket, String key) {
+    ObjectKeys.requireSafe(key);
+    ObjectStoreException failure = null;
+    for (ObjectStore store : List.of(primary, fallback)) {
+      try {
+        return call(breakerOf(store), () -> store.get(bucket, key));
+      } catch (ObjectNotFoundException e) {
+        log.debug("{}/{} not on {}", bucket, key, store.provider());
+      } catch (ObjectStoreException e) {
+        failure = e;
+      }
+    }
+    Optional<UploadRetryQueue.PendingUpload> pending = retries.find(bucket, key);
+    if (pending.isPresent()) {
+      try {
+        return Files.newInputStream(pending.get().spool());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    throw new ObjectNotFoundException(provider(), bucket, key);
+  }
+
+  @Override
+  public Optional<ObjectVersion> stat(String bucket, String key) {
+    ObjectKeys.requireSafe(key);
+    for (ObjectStore store : List.of(primary, fallback)) {
+      try {
+        Optional<ObjectVersion> version = call(breakerOf(store), () -> store.stat(bucket, key));
+        if (version.isPresent()) {
+          return version;
+        }
+      } catch (ObjectStoreException e) {
+        log.debug("stat {}/{} on {} failed: {}", bucket, key, store.provider(), e.getMessage());
+      }
+    }
+    return retries.find(bucket, key).map(p -> new ObjectVersion(key, PENDING, p.size(), null));
+  }
+
+  /** Versions on the primary store; objects written to the fallback are listed by the fallback itself. */
+  @Override
+  public VersionPage listVersions(String bucket, String prefix, String pageToken, int pageSize) {
+    return call(primaryBreaker, () -> primary.listVersions(bucket, prefix, pageToken, pageSize));
+  }
+
+  /** Deletes the version on whichever store has it; absent everywhere counts as deleted. */
+  @Override
+  public void deleteVersion(String bucket, String key, String versionId) {
+    for (ObjectStore store : List.of(primary, fallback)) {
+      call(breakerOf(store), () -> {
+        store.deleteVersion(bucket, key, versionId);
+        return null;
+      });
+    }
+  }
+
+  @Override
+  public URI downloadLink(String bucket, String key, Duration validFor) {
+    ObjectStore holder = call(primaryBreaker, () -> primary.stat(bucket, key)).isPresent() ? primary : fallback;
+    return holder.downloadLink(bucket, key, validFor);
+  }
+
+  private CircuitBreaker breakerOf(ObjectStore store) {
+    return store == primary ? primaryBreaker : fallbackBreaker;
+  }
+
+  private static StoredObject putOnce(ObjectStore store, String bucket, String key, ObjectContent content) {
+    try (InputStream in = content.open()) {
+      return store.put(bucket, key, in, content.size(), content.contentType());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the content of " + bucket + "/" + key, e);
+    }
+  }
+
+  /** Runs a store call through its breaker; an open breaker and unexpected errors become ObjectStoreException. */
+  private static <T> T call(CircuitBreaker breaker, Supplier<T> storeCall) {
+    try {
+      return breaker.executeSupplier(storeCall);
+    } catch (CallNotPermittedException e) {
+      throw new ObjectStoreException("circuit breaker " + breaker.getName() + " is open", e);
+    } catch (ObjectNotFoundException | IllegalArgumentException | ObjectStoreException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new ObjectStoreException(breaker.getName() + " call failed: " + e.getMessage(), e);
+    }
+  }
+}
