@@ -1,0 +1,164 @@
+package app.photobomb.ops.storage.resilience;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import app.photobomb.ops.common.storage.MeasuredInputStream;
+import app.photobomb.ops.common.storage.ObjectContent;
+import app.photobomb.ops.common.storage.StoredObject;
+import app.photobomb.ops.storage.b2.B2ObjectStore;
+import app.photobomb.ops.storage.b2.B2Properties;
+import app.photobomb.ops.storage.b2.FakeB2Server;
+import app.photobomb.ops.storage.s3.S3ObjectStore;
+import app.photobomb.ops.storage.s3.S3ProxyServer;
+import app.photobomb.ops.testsupport.RealServers;
+import app.photobomb.ops.testsupport.RealServersExtension;
+import app.photobomb.ops.testsupport.ServerEndpoints;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The runbook's storage outage, on loopback: B2 (the fake) fails every call for a while; its breaker opens
+ * after 10 failures; writes land in R2 (s3proxy) or, while R2 is down too, in the durable retry queue; once
+ * B2 is back the queue drains, and every object written during the test reads back with its checksum.
+ */
+@ExtendWith(RealServersExtension.class)
+class StorageOutageTest {
+
+  private static final String BUCKET = "photobomb-originals";
+  private static final Duration OPEN_FOR = Duration.ofSeconds(2);
+
+  @TempDir
+  Path directory;
+  private FakeB2Server b2Server;
+  private B2ObjectStore b2;
+  private S3ProxyServer r2Server;
+  private S3ObjectStore r2;
+  private UploadRetryQueue queue;
+  private StoreBreakers breakers;
+  private ResilientObjectStore store;
+  private UploadRetryWorker worker;
+
+  @BeforeEach
+  void start() throws Exception {
+    b2Server = new FakeB2Server(Files.createDirectories(directory.resolve("b2"))).start();
+    b2Server.createBucket(BUCKET);
+    // One attempt per call, so that each failed write is one failure for the breaker to count.
+    b2 = B2ObjectStore.create(new B2Properties(b2Server.applicationKeyId(), b2Server.applicationKey(),
+        b2Server.baseUrl(), 1, Duration.ofSeconds(1), true));
+    r2Server = S3ProxyServer.filesystem(Files.createDirectories(directory.resolve("r2")));
+    r2Server.createBucket(BUCKET);
+    r2 = S3ObjectStore.create(r2Server.properties(DataSize.ofMegabytes(16), DataSize.ofMegabytes(5)));
+    queue = new UploadRetryQueue(new JdbcTemplate(database()), directory.resolve("spool"));
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    breakers = new StoreBreakers(new BreakerProperties(10, OPEN_FOR, 1), meters);
+    store = new ResilientObjectStore(b2, r2, breakers, queue, meters);
+    worker = new UploadRetryWorker(store, queue, meters);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    b2.close();
+    r2.close();
+    b2Server.close();
+    r2Server.close();
+  }
+
+  @Test
+  void b2OutageOpensTheBreakerFallsBackToR2QueuesTheRestAndLosesNothing() throws Exception {
+    List<Written> written = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      written.add(write("before-" + i));
+    }
+    assertThat(written).allMatch(w -> w.stored().provider().equals("b2"));
+
+    b2Server.unavailable(true);
+    for (int i = 0; i < 10; i++) {
+      written.add(write("outage-" + i));
+    }
+    CircuitBreaker b2Breaker = breakers.of("b2");
+    assertThat(b2Breaker.getState()).as("open after 10 failures").isEqualTo(CircuitBreaker.State.OPEN);
+    int b2CallsWhenOpened = b2Server.totalCalls();
+    for (int i = 10; i < 15; i++) {
+      written.add(write("outage-" + i));
+    }
+    assertThat(b2Server.totalCalls()).as("an open breaker spares B2").isEqualTo(b2CallsWhenOpened);
+    assertThat(written.subList(3, 18)).allMatch(w -> w.stored().provider().equals("r2"));
+
+    r2Server.close();
+    for (int i = 0; i < 4; i++) {
+      written.add(write("everything-down-" + i));
+    }
+    assertThat(written.subList(18, 22)).allMatch(w -> w.stored().provider().equals(ResilientObjectStore.PENDING));
+    assertThat(queue.size()).isEqualTo(4);
+    assertThat(sha256(written.get(20).key())).as("a queued object is readable").isEqualTo(written.get(20).sha256());
+
+    b2Server.unavailable(false);
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+      worker.drain(100);
+      return queue.size() == 0;
+    });
+
+    assertThat(b2Breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+    for (Written w : written.subList(18, 22)) {
+      assertThat(b2.stat(BUCKET, w.key())).as("queued upload now on B2: " + w.key()).isPresent();
+    }
+    for (Written w : written.subList(0, 3)) {
+      assertThat(sha256(w.key())).isEqualTo(w.sha256());
+    }
+    for (Written w : written.subList(18, 22)) {
+      assertThat(sha256(w.key())).isEqualTo(w.sha256());
+    }
+    assertThat(directory.resolve("spool").toFile().list()).as("spool emptied").isEmpty();
+  }
+
+  private Written write(String name) {
+    byte[] bytes = new byte[20_000 + new Random(name.hashCode()).nextInt(5_000)];
+    new Random(name.hashCode()).nextBytes(bytes);
+    String key = "outage/" + UUID.randomUUID() + "/" + name + ".jpg";
+    StoredObject stored = store.put(BUCKET, key, ObjectContent.ofBytes(bytes, "image/jpeg"));
+    return new Written(key, stored, stored.sha256());
+  }
+
+  private String sha256(String key) throws IOException {
+    try (InputStream in = store.get(BUCKET, key)) {
+      MeasuredInputStream measured = new MeasuredInputStream(in);
+      measured.transferTo(OutputStream.nullOutputStream());
+      return measured.sha256Hex();
+    }
+  }
+
+  private static PGSimpleDataSource database() {
+    ServerEndpoints endpoints = RealServers.endpoints();
+    String url = RealServers.database("storage_outage");
+    Flyway.configure().dataSource(url, endpoints.postgresUser(), endpoints.postgresPassword())
+        .locations("classpath:db/migration").load().migrate();
+    PGSimpleDataSource dataSource = new PGSimpleDataSource();
+    dataSource.setUrl(url);
+    dataSource.setUser(endpoints.postgresUser());
+    dataSource.setPassword(endpoints.postgresPassword());
+    return dataSource;
+  }
+
+  private record Written(String key, StoredObject stored, String sha256) {
+  }
+}
