@@ -8,17 +8,23 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * Passes bytes through while counting them and computing their SHA-256 (and SHA-1, which B2 wants), so that
- * a put streams once and still knows its size and checksums. Not thread-safe.
+ * Passes bytes through while counting them and computing their SHA-256 (and, when asked, the SHA-1 that B2
+ * wants), so that a put streams once and still knows its size and checksums. Not thread-safe.
  */
 public final class MeasuredInputStream extends FilterInputStream {
 
   private final MessageDigest sha256 = digest("SHA-256");
-  private final MessageDigest sha1 = digest("SHA-1");
+  private final MessageDigest sha1;
   private long count;
 
   public MeasuredInputStream(InputStream in) {
+    this(in, false);
+  }
+
+  /** With {@code alsoSha1}, the SHA-1 is computed too; it costs as much again, so only B2 asks for it. */
+  public MeasuredInputStream(InputStream in, boolean alsoSha1) {
     super(in);
+    this.sha1 = alsoSha1 ? digest("SHA-1") : null;
   }
 
   @Override
@@ -26,7 +32,9 @@ public final class MeasuredInputStream extends FilterInputStream {
     int b = super.read();
     if (b >= 0) {
       sha256.update((byte) b);
-      sha1.update((byte) b);
+      if (sha1 != null) {
+        sha1.update((byte) b);
+      }
       count++;
     }
     return b;
@@ -37,7 +45,9 @@ public final class MeasuredInputStream extends FilterInputStream {
     int n = super.read(buffer, offset, length);
     if (n > 0) {
       sha256.update(buffer, offset, n);
-      sha1.update(buffer, offset, n);
+      if (sha1 != null) {
+        sha1.update(buffer, offset, n);
+      }
       count += n;
     }
     return n;
@@ -64,6 +74,9 @@ public final class MeasuredInputStream extends FilterInputStream {
 
   /** Hex SHA-1 of what was read so far; call once, at the end. */
   public String sha1Hex() {
+    if (sha1 == null) {
+      throw new IllegalStateException("this stream was not asked to compute a SHA-1");
+    }
     return HexFormat.of().formatHex(sha1.digest());
   }
 

@@ -125,7 +125,7 @@ public final class B2ObjectStore implements ObjectStore, AutoCloseable {
     if (size < 0 || size > MAX_SINGLE_UPLOAD) {
       throw new IllegalArgumentException("B2 takes 0 to " + MAX_SINGLE_UPLOAD + " bytes in one upload: " + size);
     }
-    MeasuredInputStream measured = new MeasuredInputStream(content);
+    MeasuredInputStream measured = new MeasuredInputStream(content, true);
     StreamingContentSource source = new StreamingContentSource(measured, size);
     B2FileVersion version;
     try {

@@ -233,11 +233,12 @@ public final class FakeB2Server implements AutoCloseable {
       download(exchange);
       return;
     }
-    requireMethod(exchange, "POST");
     if (endpoint.equals("b2_authorize_account")) {
+      // B2 documents GET; accepting POST too keeps any client that sends one working.
       authorizeAccount(exchange);
       return;
     }
+    requireMethod(exchange, "POST");
     if (endpoint.equals("b2_upload_file")) {
       upload(exchange);
       return;
