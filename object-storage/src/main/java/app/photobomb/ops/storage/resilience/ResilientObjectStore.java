@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * a write that no store takes is spooled to the durable retry queue, so the caller sees no error and
  * nothing is lost. Reads find an object wherever it was written: primary, fallback, or the queue.
  */
-public final class ResilientObjectStore implements ObjectStore {
+public final class ResilientObjectStore implements ObjectStore, AutoCloseable {
 
   /** Provider named on a write that waits in the retry queue. */
   public static final String PENDING = "pending";
@@ -168,6 +168,16 @@ public final class ResilientObjectStore implements ObjectStore {
   public URI downloadLink(String bucket, String key, Duration validFor) {
     ObjectStore holder = call(primaryBreaker, () -> primary.stat(bucket, key)).isPresent() ? primary : fallback;
     return holder.downloadLink(bucket, key, validFor);
+  }
+
+  /** Closes the stores that hold connections. */
+  @Override
+  public void close() throws Exception {
+    for (ObjectStore store : List.of(primary, fallback)) {
+      if (store instanceof AutoCloseable closeable) {
+        closeable.close();
+      }
+    }
   }
 
   private CircuitBreaker breakerOf(ObjectStore store) {
