@@ -32,7 +32,7 @@ CREATE TABLE photo_files (
     photo_id      uuid NOT NULL REFERENCES photos (photo_id),
     user_id       uuid NOT NULL REFERENCES users (user_id),
     kind          text NOT NULL CHECK (kind IN ('original', 'thumb_256', 'thumb_512', 'thumb_1024')),
-    provider      text NOT NULL CHECK (provider IN ('b2', 'r2', 'gcs', 'local')),
+    provider      text NOT NULL CHECK (provider IN ('b2', 'r2', 'gcs', 'local', 'pending')),
     bucket        text NOT NULL,
     object_key    text NOT NULL,
     file_id       text,

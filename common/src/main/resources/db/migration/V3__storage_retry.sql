@@ -2,6 +2,8 @@
 -- and the retry worker sends them until a store takes them.
 CREATE TABLE storage_retry (
     retry_id        bigserial PRIMARY KEY,
+    -- the instance whose disk holds the spool file; only it can send the upload
+    owner           text NOT NULL,
     bucket          text NOT NULL,
     object_key      text NOT NULL,
     spool_path      text NOT NULL,
@@ -14,4 +16,4 @@ CREATE TABLE storage_retry (
     created_at      timestamptz NOT NULL DEFAULT now(),
     UNIQUE (bucket, object_key)
 );
-CREATE INDEX storage_retry_due_idx ON storage_retry (next_attempt_at);
+CREATE INDEX storage_retry_due_idx ON storage_retry (owner, next_attempt_at);

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -30,42 +30,59 @@ import org.slf4j.LoggerFactory;
  * Publishes committed outbox rows to Kafka with the Debezium embedded engine: the Postgres connector reads the
  * outbox inserts from the write-ahead log (pgoutput), the Outbox Event Router turns each row into a record on
  * its topic with CloudEvents headers, and this class sends them. The engine's offset is stored only after
- * Kafka acknowledged the batch, so a crash republishes (consumers drop the duplicate by ce_id) but never loses.
+ * Kafka acknowledged the batch, so a crash republishes (consumers drop the duplicate by ce_id) but never loses;
+ * an engine stopped by an error (Kafka unreachable for longer than a send may take) is started again.
  */
 public final class OutboxRelay implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
   private static final String CONFIG = "outbox-relay.properties";
 
-  private final DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+  private static final long RESTART_DELAY_SECONDS = 5;
+
+  private final OutboxRelaySettings settings;
   private final KafkaProducer<byte[], byte[]> producer;
-  private final ExecutorService executor;
+  private final ScheduledExecutorService executor;
+  private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+  private volatile boolean closed;
 
   private OutboxRelay(OutboxRelaySettings settings) {
+    this.settings = settings;
     this.producer = new KafkaProducer<>(producerConfig(settings.bootstrapServers()));
-    this.engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
-        .using(engineConfig(settings))
-        .notifying(this::publish)
-        .using((success, message, error) -> {
-          if (!success) {
-            log.error("outbox relay stopped: {}", message, error);
-          }
-        })
-        .build();
-    this.executor = Executors.newSingleThreadExecutor(runnable -> {
+    this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "outbox-relay-" + settings.databaseName());
       thread.setDaemon(true);
       return thread;
     });
   }
 
-  /** Starts relaying in a background thread. */
+  /** Starts relaying in a background thread; an engine that stops on an error is started again. */
   public static OutboxRelay start(OutboxRelaySettings settings) {
     OutboxRelay relay = new OutboxRelay(settings);
-    relay.executor.execute(relay.engine);
+    relay.executor.execute(relay::run);
     log.info("outbox relay started: database={} slot={} kafka={}", settings.databaseName(), settings.slotName(),
         settings.bootstrapServers());
     return relay;
+  }
+
+  /** Runs one engine until it stops; unless the relay is closing, schedules the next one from the stored offset. */
+  private void run() {
+    if (closed) {
+      return;
+    }
+    engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
+        .using(engineConfig(settings))
+        .notifying(this::publish)
+        .using((success, message, error) -> {
+          if (!success && !closed) {
+            log.error("outbox relay stopped, restarting in {} s: {}", RESTART_DELAY_SECONDS, message, error);
+          }
+        })
+        .build();
+    engine.run();
+    if (!closed) {
+      executor.schedule(this::run, RESTART_DELAY_SECONDS, TimeUnit.SECONDS);
+    }
   }
 
   /** The relay's Debezium configuration: the shared connector keys plus this instance's endpoints. */
@@ -150,8 +167,11 @@ public final class OutboxRelay implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     try {
-      engine.close();
+      if (engine != null) {
+        engine.close();
+      }
     } catch (IOException e) {
       log.warn("outbox relay did not close cleanly", e);
     }

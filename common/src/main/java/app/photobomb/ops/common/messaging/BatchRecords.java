@@ -17,7 +17,8 @@ final class BatchRecords {
 
   static List<InboundMessage> split(Message<List<byte[]>> batch) {
     MessageHeaders headers = batch.getHeaders();
-    List<byte[]> payloads = batch.getPayload();
+    // A tombstone (null value) arrives as a non-byte[] placeholder; it becomes a null payload, then a reject.
+    List<?> payloads = batch.getPayload();
     List<?> topics = list(headers, KafkaHeaders.RECEIVED_TOPIC);
     List<?> partitions = list(headers, KafkaHeaders.RECEIVED_PARTITION);
     List<?> offsets = list(headers, KafkaHeaders.OFFSET);
@@ -31,7 +32,7 @@ final class BatchRecords {
           at(offsets, i) instanceof Number n ? n.longValue() : -1,
           text(at(keys, i)),
           textHeaders(at(recordHeaders, i)),
-          payloads.get(i)));
+          payloads.get(i) instanceof byte[] bytes ? bytes : null));
     }
     return records;
   }

@@ -44,17 +44,29 @@ public final class InboxBatchConsumer<T extends PhotobombMessage> implements Con
     List<InboundMessage> records = BatchRecords.split(batch);
     log.debug("consumer={} received {} records", consumer, records.size());
     List<DecodedMessage<T>> readable = new ArrayList<>();
+    List<Rejected> rejected = new ArrayList<>();
     for (InboundMessage record : records) {
       try {
         readable.add(decode(record));
       } catch (RejectedMessageException e) {
-        runtime.deadLetters().publish(consumer, record, e.reason(), e.getMessage(), e, 0);
-        metrics.deadLettered(e.reason());
+        rejected.add(new Rejected(record, e.reason(), e));
+      } catch (RuntimeException e) {
+        rejected.add(new Rejected(record, "unreadable", e));
       }
     }
-    if (readable.isEmpty()) {
-      return;
+    if (!readable.isEmpty()) {
+      handle(readable);
     }
+    // Dead-lettered only once the batch's transaction is settled, so a database outage that makes the binder
+    // redeliver the batch does not dead-letter these again on every attempt.
+    for (Rejected reject : rejected) {
+      runtime.deadLetters().publish(consumer, reject.record(), reject.reason(), Failures.describe(reject.cause()),
+          reject.cause(), 0);
+      metrics.deadLettered(reject.reason());
+    }
+  }
+
+  private void handle(List<DecodedMessage<T>> readable) {
     try {
       metrics.timeBatch(() -> inTransaction(readable));
     } catch (RuntimeException e) {
@@ -65,6 +77,9 @@ public final class InboxBatchConsumer<T extends PhotobombMessage> implements Con
           type.name(), Failures.describe(e));
       readable.forEach(this::handleAlone);
     }
+  }
+
+  private record Rejected(InboundMessage record, String reason, RuntimeException cause) {
   }
 
   private DecodedMessage<T> decode(InboundMessage record) {

@@ -87,7 +87,10 @@ public class MessagingAutoConfiguration {
     return (container, destination, group) -> {
       ExponentialBackOff backOff = new ExponentialBackOff(1_000, 2.0);
       backOff.setMaxInterval(30_000);
-      container.setCommonErrorHandler(new DefaultErrorHandler(backOff));
+      DefaultErrorHandler errorHandler = new DefaultErrorHandler(backOff);
+      // Everything that reaches the container is an outage to wait out: records are dead-lettered by the core.
+      errorHandler.setClassifications(Map.of(), true);
+      container.setCommonErrorHandler(errorHandler);
     };
   }
 }

@@ -40,6 +40,9 @@ public final class PayloadCodec {
 
   /** Parses, validates and binds a payload; a bad payload is a {@link RejectedMessageException}. */
   public <T extends PhotobombMessage> T decode(MessageType<T> type, byte[] payload) {
+    if (payload == null || payload.length == 0) {
+      throw new RejectedMessageException("malformed_json", "payload is empty");
+    }
     JsonNode tree;
     try {
       tree = mapper.readTree(payload);

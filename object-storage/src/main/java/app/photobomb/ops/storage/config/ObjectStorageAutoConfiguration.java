@@ -16,8 +16,13 @@ import app.photobomb.ops.storage.s3.S3ObjectStore;
 import app.photobomb.ops.storage.s3.S3Properties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -36,6 +41,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
     S3Properties.class, GcsProperties.class})
 public class ObjectStorageAutoConfiguration {
 
+  private static final Logger log = LoggerFactory.getLogger(ObjectStorageAutoConfiguration.class);
+
   /** Bean name of the store of originals and thumbnails. */
   public static final String ORIGINALS = "originalsStore";
   /** Bean name of the store of export archives. */
@@ -43,7 +50,21 @@ public class ObjectStorageAutoConfiguration {
 
   @Bean
   UploadRetryQueue uploadRetryQueue(JdbcTemplate jdbc, StorageProperties storage) {
-    return new UploadRetryQueue(jdbc, storage.spoolDirectory());
+    Path spool = storage.spoolDirectory();
+    if (spool == null) {
+      spool = Path.of(System.getProperty("java.io.tmpdir"), "photobomb-upload-spool");
+      log.warn("PHOTOBOMB_STORAGE_SPOOL_DIRECTORY is not set: queued uploads wait in {}, which may not survive a "
+          + "restart; mount a persistent volume there", spool);
+    }
+    return new UploadRetryQueue(jdbc, spool, storage.spoolOwner() != null ? storage.spoolOwner() : hostName());
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "localhost";
+    }
   }
 
   /** Closed by Spring on shutdown: the B2 and S3 clients hold connection pools. */

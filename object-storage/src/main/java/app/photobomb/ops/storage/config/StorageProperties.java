@@ -13,13 +13,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param exports where GDPR export archives go: {@code gcs} in production, {@code local} on a laptop
  * @param local the local store: its root directory, the secret that signs its links, and the base URL that
  *     serves them
- * @param spoolDirectory where uploads no store took wait for the retry worker
+ * @param spoolDirectory where uploads no store took wait for the retry worker: a persistent volume (when
+ *     unset, the temp directory, with a warning)
+ * @param spoolOwner this instance's name in the retry table (default: the host name); must stay the same
+ *     across restarts, as a StatefulSet pod's name does
  * @param retryInterval how often the retry worker looks for due uploads
  */
 @ConfigurationProperties("photobomb.storage")
 public record StorageProperties(@DefaultValue("local") String primary, @DefaultValue("none") String fallback,
     @DefaultValue("local") String exports, @DefaultValue Local local,
-    @DefaultValue("${java.io.tmpdir}/photobomb-upload-spool") Path spoolDirectory,
+    Path spoolDirectory, String spoolOwner,
     @DefaultValue("10s") Duration retryInterval) {
 
   /** The local filesystem store. */

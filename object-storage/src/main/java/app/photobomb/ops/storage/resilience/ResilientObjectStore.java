@@ -63,7 +63,9 @@ public final class ResilientObjectStore implements ObjectStore, AutoCloseable {
   public StoredObject put(String bucket, String key, ObjectContent content) {
     ObjectKeys.requireSafe(key);
     try {
-      return write(bucket, key, content);
+      StoredObject stored = write(bucket, key, content);
+      cancelOlderQueuedWrite(bucket, key);
+      return stored;
     } catch (ObjectStoreException e) {
       String sha256 = retries.enqueue(bucket, key, content, e.getMessage());
       meters.counter("photobomb.storage.writes", "outcome", "queued").increment();
@@ -93,6 +95,14 @@ public final class ResilientObjectStore implements ObjectStore, AutoCloseable {
         fallbackFailure.addSuppressed(primaryFailure);
         throw fallbackFailure;
       }
+    }
+  }
+
+  private void cancelOlderQueuedWrite(String bucket, String key) {
+    try {
+      retries.cancel(bucket, key);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot drop the older queued write of " + bucket + "/" + key, e);
     }
   }
 
@@ -134,6 +144,7 @@ public final class ResilientObjectStore implements ObjectStore, AutoCloseable {
   @Override
   public Optional<ObjectVersion> stat(String bucket, String key) {
     ObjectKeys.requireSafe(key);
+    ObjectStoreException failure = null;
     for (ObjectStore store : List.of(primary, fallback)) {
       try {
         Optional<ObjectVersion> version = call(breakerOf(store), () -> store.stat(bucket, key));
@@ -141,33 +152,76 @@ public final class ResilientObjectStore implements ObjectStore, AutoCloseable {
           return version;
         }
       } catch (ObjectStoreException e) {
-        log.debug("stat {}/{} on {} failed: {}", bucket, key, store.provider(), e.getMessage());
+        failure = e;
       }
     }
-    return retries.find(bucket, key).map(p -> new ObjectVersion(key, PENDING, p.size(), null));
+    Optional<ObjectVersion> pending = retries.find(bucket, key)
+        .map(p -> new ObjectVersion(key, PENDING, p.size(), null));
+    if (pending.isEmpty() && failure != null) {
+      // "absent" would be a lie while a store that may hold it cannot be asked
+      throw failure;
+    }
+    return pending;
   }
 
-  /** Versions on the primary store; objects written to the fallback are listed by the fallback itself. */
+  /**
+   * Versions on the primary, then on the fallback, so that nothing written during an outage is missed. The
+   * page token says which store it continues ({@code p:} or {@code f:}).
+   */
   @Override
   public VersionPage listVersions(String bucket, String prefix, String pageToken, int pageSize) {
-    return call(primaryBreaker, () -> primary.listVersions(bucket, prefix, pageToken, pageSize));
+    boolean onFallback = pageToken != null && pageToken.startsWith("f:");
+    String token = pageToken == null ? null : pageToken.substring(2);
+    if (!onFallback) {
+      VersionPage page = call(primaryBreaker, () -> primary.listVersions(bucket, prefix, token, pageSize));
+      return new VersionPage(page.versions(), page.hasMore() ? "p:" + page.nextPageToken() : "f:");
+    }
+    VersionPage page = call(fallbackBreaker,
+        () -> fallback.listVersions(bucket, prefix, token == null || token.isEmpty() ? null : token, pageSize));
+    return new VersionPage(page.versions(), page.hasMore() ? "f:" + page.nextPageToken() : null);
   }
 
-  /** Deletes the version on whichever store has it; absent everywhere counts as deleted. */
+  /**
+   * Deletes the version on whichever store has it; absent everywhere counts as deleted. A store that cannot
+   * read the other store's version id answers with an error, so only a failure of every store is one.
+   */
   @Override
   public void deleteVersion(String bucket, String key, String versionId) {
+    ObjectKeys.requireSafe(key);
+    List<ObjectStoreException> failures = new java.util.ArrayList<>();
     for (ObjectStore store : List.of(primary, fallback)) {
-      call(breakerOf(store), () -> {
-        store.deleteVersion(bucket, key, versionId);
-        return null;
-      });
+      try {
+        call(breakerOf(store), () -> {
+          store.deleteVersion(bucket, key, versionId);
+          return null;
+        });
+      } catch (ObjectStoreException e) {
+        failures.add(e);
+      }
+    }
+    if (failures.size() == 2) {
+      failures.get(0).addSuppressed(failures.get(1));
+      throw failures.get(0);
     }
   }
 
+  /** A link from the first store that has the object. */
   @Override
   public URI downloadLink(String bucket, String key, Duration validFor) {
-    ObjectStore holder = call(primaryBreaker, () -> primary.stat(bucket, key)).isPresent() ? primary : fallback;
-    return holder.downloadLink(bucket, key, validFor);
+    ObjectStoreException failure = null;
+    for (ObjectStore store : List.of(primary, fallback)) {
+      try {
+        if (call(breakerOf(store), () -> store.stat(bucket, key)).isPresent()) {
+          return store.downloadLink(bucket, key, validFor);
+        }
+      } catch (ObjectStoreException e) {
+        failure = e;
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    throw new ObjectNotFoundException(provider(), bucket, key);
   }
 
   /** Closes the stores that hold connections. */

@@ -36,7 +36,7 @@ public final class UploadRetryWorker {
         meters.counter("photobomb.storage.retry.sent", "provider", stored.provider()).increment();
         log.info("queued upload {}/{} now on {} after {} attempts", upload.bucket(), upload.key(), stored.provider(),
             upload.attempts() + 1);
-      } catch (ObjectStoreException | IOException e) {
+      } catch (IOException | RuntimeException e) {
         queue.failed(upload, e.getMessage());
         meters.counter("photobomb.storage.retry.failed").increment();
         log.warn("queued upload {}/{} failed again (attempt {}): {}", upload.bucket(), upload.key(),

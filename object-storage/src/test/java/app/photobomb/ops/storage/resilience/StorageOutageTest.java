@@ -68,7 +68,7 @@ class StorageOutageTest {
     r2Server = S3ProxyServer.filesystem(Files.createDirectories(directory.resolve("r2")));
     r2Server.createBucket(BUCKET);
     r2 = S3ObjectStore.create(r2Server.properties(DataSize.ofMegabytes(16), DataSize.ofMegabytes(5)));
-    queue = new UploadRetryQueue(new JdbcTemplate(database()), directory.resolve("spool"));
+    queue = new UploadRetryQueue(new JdbcTemplate(database()), directory.resolve("spool"), "outage-test");
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     breakers = new StoreBreakers(new BreakerProperties(10, OPEN_FOR, 1), meters);
     store = new ResilientObjectStore(b2, r2, breakers, queue, meters);
@@ -129,6 +129,29 @@ class StorageOutageTest {
       assertThat(sha256(w.key())).isEqualTo(w.sha256());
     }
     assertThat(directory.resolve("spool").toFile().list()).as("spool emptied").isEmpty();
+  }
+
+  @Test
+  void aQueuedWriteNeverOverwritesANewerOneOfTheSameKey() throws Exception {
+    String key = "outage/" + UUID.randomUUID() + "/thumb.webp";
+    b2Server.unavailable(true);
+    r2Server.close();
+    StoredObject queued = store.put(BUCKET, key, ObjectContent.ofBytes(bytes("older", 3_000), "image/webp"));
+    assertThat(queued.provider()).isEqualTo(ResilientObjectStore.PENDING);
+
+    b2Server.unavailable(false);
+    StoredObject newer = store.put(BUCKET, key, ObjectContent.ofBytes(bytes("newer", 4_000), "image/webp"));
+    worker.drain(100);
+
+    assertThat(newer.provider()).isEqualTo("b2");
+    assertThat(queue.size()).as("the older write was dropped").isZero();
+    assertThat(sha256(key)).isEqualTo(newer.sha256());
+  }
+
+  private static byte[] bytes(String seed, int size) {
+    byte[] bytes = new byte[size];
+    new Random(seed.hashCode()).nextBytes(bytes);
+    return bytes;
   }
 
   private Written write(String name) {
