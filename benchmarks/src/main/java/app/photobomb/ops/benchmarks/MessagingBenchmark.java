@@ -116,6 +116,8 @@ public final class MessagingBenchmark {
             65536),
         Map.entry("spring.cloud.stream.kafka.bindings.scaleWorkersRequested-in-0.consumer.configuration.fetch.max.wait.ms",
             20),
+        Map.entry("spring.cloud.stream.kafka.binder.header-mapper-bean-name",
+            System.getenv().getOrDefault("BENCH_HEADER_MAPPER", "photobombHeaderMapper")),
         Map.entry("photobomb.outbox-relay.enabled", true),
         Map.entry("photobomb.outbox-relay.slot-name", "bench_outbox"),
         Map.entry("photobomb.outbox-relay.offset-file",

@@ -19,6 +19,7 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.support.SimpleKafkaHeaderMapper;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.backoff.ExponentialBackOff;
@@ -76,6 +77,15 @@ public class MessagingAutoConfiguration {
         properties.maxBackoff());
     return new InboxConsumers(new MessagingRuntime(codec, inbox, outbox, deadLetters,
         new TransactionTemplate(transactionManager), retries, meterRegistry.getIfAvailable(SimpleMeterRegistry::new)));
+  }
+
+  /**
+   * Hands record headers to the core as raw bytes: the core reads CloudEvents headers as UTF-8 text itself, so
+   * the binder's per-header JSON type inference is work for nothing on every record.
+   */
+  @Bean(MessagingProperties.HEADER_MAPPER)
+  SimpleKafkaHeaderMapper photobombHeaderMapper() {
+    return new SimpleKafkaHeaderMapper();
   }
 
   /**

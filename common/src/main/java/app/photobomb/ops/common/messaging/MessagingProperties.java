@@ -22,4 +22,7 @@ public record MessagingProperties(
     @DefaultValue("200ms") Duration initialBackoff,
     @DefaultValue("2s") Duration maxBackoff,
     @DefaultValue("30s") Duration deadLetterTimeout) {
+
+  /** Bean name of the header mapper the binder is told to use (spring.cloud.stream.kafka.binder.header-mapper-bean-name). */
+  public static final String HEADER_MAPPER = "photobombHeaderMapper";
 }
