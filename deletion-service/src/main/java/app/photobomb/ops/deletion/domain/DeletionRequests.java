@@ -1,0 +1,88 @@
+package app.photobomb.ops.deletion.domain;
+
+import app.photobomb.ops.common.audit.AuditLog;
+import app.photobomb.ops.common.events.UserDeletionCancelled;
+import app.photobomb.ops.common.events.UserDeletionFailed;
+import app.photobomb.ops.common.events.UserDeletionRequested;
+import app.photobomb.ops.common.events.UserDeletionScheduled;
+import app.photobomb.ops.common.events.UserRestored;
+import app.photobomb.ops.common.messaging.HandlingContext;
+import app.photobomb.ops.deletion.config.DeletionProperties;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.stereotype.Service;
+
+/**
+ * The rules of asking for and withdrawing an account deletion (runbook task 9, first half): soft delete,
+ * schedule after the grace period, restore within it. Runs inside the handler's transaction.
+ */
+@Service
+public class DeletionRequests {
+
+  private final UserDeletions deletions;
+  private final AuditLog audit;
+  private final DeletionProperties properties;
+  private final Clock clock;
+
+  public DeletionRequests(UserDeletions deletions, AuditLog audit, DeletionProperties properties, Clock clock) {
+    this.deletions = deletions;
+    this.audit = audit;
+    this.properties = properties;
+    this.clock = clock;
+  }
+
+  /** Soft-deletes and schedules; a repeated request answers with the first schedule. */
+  public void request(UserDeletionRequested command, HandlingContext context) {
+    Optional<Optional<Instant>> user = deletions.lockUser(command.userId());
+    Optional<UserDeletion> existing = deletions.lock(command.userId());
+    if (user.isEmpty()) {
+      boolean gone = existing.map(d -> d.status() == UserDeletion.Status.DELETED
+          || d.status() == UserDeletion.Status.DELETING_OBJECTS).orElse(false);
+      context.emit(new UserDeletionFailed(command.userId(), gone ? "already_deleted" : "unknown_user"));
+      return;
+    }
+    if (existing.isPresent() && existing.get().status() == UserDeletion.Status.SCHEDULED) {
+      context.emit(new UserDeletionScheduled(command.userId(), existing.get().hardDeleteAfter()));
+      return;
+    }
+    // PostgreSQL keeps microseconds: a schedule must read back exactly as it was announced.
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    Instant softDeletedAt = user.get().orElse(now);
+    if (user.get().isEmpty()) {
+      deletions.softDelete(command.userId(), softDeletedAt);
+    }
+    Instant hardDeleteAfter = softDeletedAt.plus(properties.grace());
+    deletions.schedule(command.userId(), command.requestedBy(), command.reason(),
+        command.requestedAt() != null ? command.requestedAt() : now, softDeletedAt, hardDeleteAfter,
+        context.envelope().correlationId());
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("requested_by", command.requestedBy());
+    details.put("reason", command.reason());
+    details.put("hard_delete_after", hardDeleteAfter.toString());
+    details.put("retention_period", properties.grace().toDays() + " days");
+    audit.record(command.userId(), "account_deletion_requested", command.requestedBy(), details);
+    context.emit(new UserDeletionScheduled(command.userId(), hardDeleteAfter));
+  }
+
+  /** Restores a scheduled account; after the hard delete it is too late. */
+  public void cancel(UserDeletionCancelled command, HandlingContext context) {
+    Optional<UserDeletion> existing = deletions.lock(command.userId());
+    UserDeletion.Status status = existing.map(UserDeletion::status).orElse(null);
+    if (status == UserDeletion.Status.DELETED || status == UserDeletion.Status.DELETING_OBJECTS) {
+      context.emit(new UserDeletionFailed(command.userId(), "already_deleted"));
+      return;
+    }
+    if (status != UserDeletion.Status.SCHEDULED || deletions.lockUser(command.userId()).isEmpty()) {
+      context.emit(new UserDeletionFailed(command.userId(), "not_scheduled"));
+      return;
+    }
+    deletions.restore(command.userId());
+    audit.record(command.userId(), "account_restored", command.requestedBy(),
+        Map.of("requested_by", command.requestedBy(), "was_due", existing.get().hardDeleteAfter().toString()));
+    context.emit(new UserRestored(command.userId()));
+  }
+}

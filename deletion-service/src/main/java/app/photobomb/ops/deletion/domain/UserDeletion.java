@@ -1,0 +1,21 @@
+package app.photobomb.ops.deletion.domain;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** The deletion state of one account. */
+public record UserDeletion(UUID userId, Status status, Instant softDeletedAt, Instant hardDeleteAfter) {
+
+  /** Where the account is on its way out. */
+  public enum Status {
+    SCHEDULED, RESTORED, DELETING_OBJECTS, DELETED;
+
+    String column() {
+      return name().toLowerCase();
+    }
+
+    static Status of(String column) {
+      return valueOf(column.toUpperCase());
+    }
+  }
+}
