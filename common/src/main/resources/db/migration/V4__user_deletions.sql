@@ -12,3 +12,24 @@ CREATE TABLE user_deletions (
     updated_at        timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX user_deletions_due_idx ON user_deletions (hard_delete_after) WHERE status = 'scheduled';
+
+ALTER TABLE user_deletions
+    ADD COLUMN rows_deleted    jsonb,
+    ADD COLUMN objects_deleted bigint NOT NULL DEFAULT 0,
+    ADD COLUMN bytes_freed     bigint NOT NULL DEFAULT 0,
+    ADD COLUMN completed_at    timestamptz;
+
+-- Stored objects of a hard-deleted user, written in the transaction that deleted the rows that named them,
+-- and deleted from the store afterwards: every version of the key, whatever the database knew of them.
+CREATE TABLE deletion_tasks (
+    task_id     bigserial PRIMARY KEY,
+    user_id     uuid NOT NULL REFERENCES user_deletions (user_id),
+    bucket      text NOT NULL,
+    object_key  text NOT NULL,
+    size_bytes  bigint NOT NULL DEFAULT 0,
+    status      text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done')),
+    attempts    integer NOT NULL DEFAULT 0,
+    last_error  text,
+    UNIQUE (user_id, bucket, object_key)
+);
+CREATE INDEX deletion_tasks_pending_idx ON deletion_tasks (user_id) WHERE status = 'pending';

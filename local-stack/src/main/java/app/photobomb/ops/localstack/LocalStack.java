@@ -109,7 +109,7 @@ public final class LocalStack implements AutoCloseable {
         "spring.datasource.password", APP_PASSWORD,
         "spring.kafka.bootstrap-servers", endpoints.kafkaBootstrapServers(),
         "spring.data.redis.url", endpoints.redisUrl(),
-        "photobomb.local.object-store-root", objectStoreRoot().toString(),
+        "photobomb.storage.local.root", objectStoreRoot().toString(),
         "logging.register-shutdown-hook", false);
     return properties.entrySet().stream().map(p -> "--" + p.getKey() + "=" + p.getValue()).toArray(String[]::new);
   }

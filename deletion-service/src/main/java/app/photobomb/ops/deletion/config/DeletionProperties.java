@@ -8,7 +8,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Settings of account deletion ({@code photobomb.deletion.*}).
  *
  * @param grace how long a soft-deleted account can still be restored (the runbook's 30 days)
+ * @param cdnBaseUrl base of thumbnail URLs to purge: {@code <base>/thumb/<photoId>/<size>.webp}
+ * @param purgeChunkPhotos photos per CachePurgeRequested (three URLs each)
+ * @param schedulerInterval how often due accounts are looked for
+ * @param objectConcurrency object deletions in flight at once
  */
 @ConfigurationProperties("photobomb.deletion")
-public record DeletionProperties(@DefaultValue("30d") Duration grace) {
+public record DeletionProperties(@DefaultValue("30d") Duration grace,
+    @DefaultValue("https://cdn.photobomb.app") String cdnBaseUrl,
+    @DefaultValue("1000") int purgeChunkPhotos,
+    @DefaultValue("30s") Duration schedulerInterval,
+    @DefaultValue("8") int objectConcurrency) {
 }

@@ -1,0 +1,146 @@
+package app.photobomb.ops.deletion.domain;
+
+import app.photobomb.ops.common.events.UserHardDeleted;
+import app.photobomb.ops.common.messaging.Outbox;
+import app.photobomb.ops.common.storage.ObjectStore;
+import app.photobomb.ops.common.storage.ObjectVersion;
+import app.photobomb.ops.common.storage.VersionPage;
+import app.photobomb.ops.deletion.config.DeletionProperties;
+import app.photobomb.ops.storage.config.ObjectStorageAutoConfiguration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The object phase of a hard delete: deletes every version of every object the database phase recorded, with
+ * bounded concurrency, and, once none is left, marks the account deleted and emits UserHardDeleted. A task is
+ * marked done only after its delete, so a crash repeats a delete (harmless: gone counts as deleted) but never
+ * skips one.
+ */
+@Service
+public class ObjectDeleter {
+
+  private static final Logger log = LoggerFactory.getLogger(ObjectDeleter.class);
+  private static final int TASKS_PER_PASS = 1000;
+
+  private final JdbcTemplate jdbc;
+  private final ObjectStore store;
+  private final Outbox outbox;
+  private final TransactionTemplate transactions;
+  private final ExecutorService executor;
+  private final JsonMapper json = JsonMapper.builder().build();
+
+  public ObjectDeleter(JdbcTemplate jdbc, @Qualifier(ObjectStorageAutoConfiguration.ORIGINALS) ObjectStore store,
+      Outbox outbox, TransactionTemplate transactions, DeletionProperties properties) {
+    this.jdbc = jdbc;
+    this.store = store;
+    this.outbox = outbox;
+    this.transactions = transactions;
+    this.executor = java.util.concurrent.Executors.newFixedThreadPool(properties.objectConcurrency(), runnable -> {
+      Thread thread = new Thread(runnable, "object-deleter");
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  /** One pass: every account in its object phase gets its pending objects deleted and, if done, completed. */
+  public void run() {
+    for (UUID userId : jdbc.queryForList("SELECT user_id FROM user_deletions WHERE status = 'deleting_objects'",
+        UUID.class)) {
+      deletePending(userId);
+      complete(userId);
+    }
+  }
+
+  private void deletePending(UUID userId) {
+    List<Task> tasks = jdbc.query("""
+        SELECT task_id, bucket, object_key FROM deletion_tasks WHERE user_id = ? AND status = 'pending'
+        ORDER BY task_id LIMIT ?""", (row, i) -> new Task(row.getLong(1), row.getString(2), row.getString(3)),
+        userId, TASKS_PER_PASS);
+    List<Future<?>> running = new ArrayList<>();
+    for (Task task : tasks) {
+      running.add(executor.submit(() -> deleteTask(task)));
+    }
+    for (Future<?> future : running) {
+      try {
+        future.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (ExecutionException e) {
+        log.warn("object deletion of user {} failed", userId, e.getCause());
+      }
+    }
+  }
+
+  private void deleteTask(Task task) {
+    try {
+      deleteEveryVersion(task.bucket(), task.key());
+      jdbc.update("UPDATE deletion_tasks SET status = 'done' WHERE task_id = ?", task.id());
+    } catch (RuntimeException e) {
+      jdbc.update("UPDATE deletion_tasks SET attempts = attempts + 1, last_error = ? WHERE task_id = ?",
+          String.valueOf(e.getMessage()), task.id());
+      log.warn("deleting {}/{} failed; it is retried on the next pass: {}", task.bucket(), task.key(),
+          e.getMessage());
+    }
+  }
+
+  private void deleteEveryVersion(String bucket, String key) {
+    String token = null;
+    do {
+      VersionPage page = store.listVersions(bucket, key, token, 1000);
+      for (ObjectVersion version : page.versions()) {
+        if (version.key().equals(key)) {
+          store.deleteVersion(bucket, key, version.versionId());
+        }
+      }
+      token = page.nextPageToken();
+    } while (token != null);
+  }
+
+  private void complete(UUID userId) {
+    transactions.executeWithoutResult(status -> {
+      Map<String, Object> state = jdbc.queryForMap("""
+          SELECT status, rows_deleted::text AS rows_deleted, correlation_id FROM user_deletions
+          WHERE user_id = ? FOR UPDATE""", userId);
+      Integer pending = jdbc.queryForObject(
+          "SELECT count(*) FROM deletion_tasks WHERE user_id = ? AND status = 'pending'", Integer.class, userId);
+      if (!"deleting_objects".equals(state.get("status")) || pending > 0) {
+        return;
+      }
+      Map<String, Object> totals = jdbc.queryForMap(
+          "SELECT count(*) AS objects, coalesce(sum(size_bytes), 0) AS bytes FROM deletion_tasks WHERE user_id = ?",
+          userId);
+      long objects = ((Number) totals.get("objects")).longValue();
+      long bytes = ((Number) totals.get("bytes")).longValue();
+      jdbc.update("""
+          UPDATE user_deletions SET status = 'deleted', objects_deleted = ?, bytes_freed = ?, completed_at = now(),
+              updated_at = now() WHERE user_id = ?""", objects, bytes, userId);
+      Map<String, Long> rows = rowsDeleted((String) state.get("rows_deleted"));
+      outbox.emit(new UserHardDeleted(userId, rows, objects, bytes), (String) state.get("correlation_id"));
+      log.info("user {} hard-deleted: rows {}, {} objects, {} bytes", userId, rows, objects, bytes);
+    });
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Long> rowsDeleted(String rowsJson) {
+    Map<String, Number> raw = json.readValue(rowsJson, Map.class);
+    Map<String, Long> rows = new java.util.LinkedHashMap<>();
+    raw.forEach((table, count) -> rows.put(table, count.longValue()));
+    return rows;
+  }
+
+  private record Task(long id, String bucket, String key) {
+  }
+}

@@ -1,0 +1,162 @@
+package app.photobomb.ops.deletion;
+
+import static app.photobomb.ops.testsupport.KafkaTestClient.header;
+import static app.photobomb.ops.testsupport.KafkaTestClient.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.photobomb.ops.common.events.CachePurgeRequested;
+import app.photobomb.ops.common.events.MessageCatalog;
+import app.photobomb.ops.common.events.UserDeletionRequested;
+import app.photobomb.ops.common.events.UserHardDeleted;
+import app.photobomb.ops.common.messaging.CloudEventHeaders;
+import app.photobomb.ops.common.messaging.PayloadCodec;
+import app.photobomb.ops.common.messaging.TestCommands;
+import app.photobomb.ops.common.storage.ObjectContent;
+import app.photobomb.ops.common.storage.ObjectStore;
+import app.photobomb.ops.common.storage.StoredObject;
+import app.photobomb.ops.storage.config.ObjectStorageAutoConfiguration;
+import app.photobomb.ops.testsupport.KafkaTestClient;
+import app.photobomb.ops.testsupport.RealServers;
+import app.photobomb.ops.testsupport.RealServersExtension;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** A due account is deleted everywhere, and nobody else's data is touched; grace is zero here. */
+@ExtendWith(RealServersExtension.class)
+@SpringBootTest(properties = {"spring.config.name=" + DeletionServiceApplication.CONFIG_NAME,
+    "photobomb.deletion.grace=0s", "photobomb.deletion.scheduler-interval=500ms"})
+class HardDeleteEndToEndTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final String ORIGINALS = "photobomb-originals";
+  private static final String THUMBNAILS = "photobomb-thumbnails";
+
+  @TempDir
+  static Path objects;
+  private static KafkaTestClient kafka;
+
+  @Autowired
+  JdbcTemplate jdbc;
+  @Autowired
+  PayloadCodec codec;
+  @Autowired
+  @Qualifier(ObjectStorageAutoConfiguration.ORIGINALS)
+  ObjectStore store;
+
+  @DynamicPropertySource
+  static void servers(DynamicPropertyRegistry registry) {
+    RealServers.register(registry, "hard_delete");
+    registry.add("photobomb.storage.local.root", objects::toString);
+  }
+
+  @BeforeAll
+  static void connect() {
+    kafka = new KafkaTestClient(RealServers.endpoints().kafkaBootstrapServers());
+  }
+
+  @AfterAll
+  static void disconnect() {
+    kafka.close();
+  }
+
+  @Test
+  void dueAccountLosesEveryRowAndObjectAndOthersKeepTheirs() {
+    UUID doomed = user();
+    UUID bystander = user();
+    List<UUID> doomedPhotos = List.of(photo(doomed, "IMG_0001.jpg"), photo(doomed, "IMG_0002.jpg"));
+    UUID bystanderPhoto = photo(bystander, "IMG_0001.jpg");
+    String requestId = UUID.randomUUID().toString();
+
+    kafka.send(MessageCatalog.USER_DELETION_REQUESTED.topic(), doomed.toString(),
+        TestCommands.headers(MessageCatalog.USER_DELETION_REQUESTED, requestId, doomed.toString(), "corr-" + requestId),
+        codec.encode(new UserDeletionRequested(doomed, "support", "gdpr", null)).getBytes(StandardCharsets.UTF_8));
+    ConsumerRecord<String, byte[]> done = kafka.await(MessageCatalog.USER_HARD_DELETED.topic(),
+        r -> doomed.toString().equals(r.key()), WAIT);
+
+    UserHardDeleted event = codec.decode(MessageCatalog.USER_HARD_DELETED, done.value());
+    assertThat(header(done, CloudEventHeaders.CORRELATION_ID)).isEqualTo("corr-" + requestId);
+    assertThat(event.rowsDeleted()).containsEntry("users", 1L).containsEntry("photos", 2L)
+        .containsEntry("photo_files", 8L).containsEntry("face_detections", 2L).containsEntry("albums", 1L);
+    assertThat(event.objectsDeleted()).isEqualTo(8);
+    assertThat(event.bytesFreed()).isEqualTo(8 * 1000);
+    assertThat(count("SELECT count(*) FROM users WHERE user_id = ?", doomed)).isZero();
+    assertThat(count("SELECT count(*) FROM photos WHERE user_id = ?", doomed)).isZero();
+    for (UUID photo : doomedPhotos) {
+      assertThat(store.stat(ORIGINALS, "originals/" + doomed + "/" + photo + ".jpg")).isEmpty();
+      assertThat(store.stat(THUMBNAILS, "thumbs/" + photo + "/512.webp")).isEmpty();
+    }
+    assertThat(count("SELECT count(*) FROM photos WHERE user_id = ?", bystander)).isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM photo_files WHERE user_id = ?", bystander)).isEqualTo(4);
+    assertThat(count("SELECT count(*) FROM face_detections WHERE user_id = ?", bystander)).isEqualTo(1);
+    assertThat(store.stat(ORIGINALS, "originals/" + bystander + "/" + bystanderPhoto + ".jpg")).isPresent();
+    assertThat(jdbc.queryForObject("SELECT details->>'retention_period' FROM audit_logs WHERE user_id = ? "
+        + "AND action = 'account_deleted'", String.class, doomed)).isEqualTo("0 days");
+
+    ConsumerRecord<String, byte[]> purge = kafka.await(MessageCatalog.CACHE_PURGE_REQUESTED.topic(),
+        r -> text(r).contains(doomedPhotos.get(0).toString()), WAIT);
+    CachePurgeRequested request = codec.decode(MessageCatalog.CACHE_PURGE_REQUESTED, purge.value());
+    assertThat(request.urls()).contains(
+        "https://cdn.photobomb.app/thumb/" + doomedPhotos.get(1) + "/1024.webp")
+        .noneMatch(url -> url.contains(bystanderPhoto.toString()));
+  }
+
+  private UUID user() {
+    UUID userId = UUID.randomUUID();
+    jdbc.update("INSERT INTO users (user_id, email, deleted_at) VALUES (?, ?, ?)", userId, userId + "@example.com",
+        null);
+    UUID album = UUID.randomUUID();
+    jdbc.update("INSERT INTO albums (album_id, user_id, title) VALUES (?, ?, 'Holidays')", album, userId);
+    jdbc.update("INSERT INTO face_clusters (cluster_id, user_id, label) VALUES (?, ?, 'Ann')", UUID.randomUUID(),
+        userId);
+    return userId;
+  }
+
+  /** A photo with an original and three thumbnails, really stored, in an album, with one face. */
+  private UUID photo(UUID userId, String name) {
+    UUID photoId = UUID.randomUUID();
+    jdbc.update("""
+        INSERT INTO photos (photo_id, user_id, upload_id, original_filename, content_type, processed_at)
+        VALUES (?, ?, ?, ?, 'image/jpeg', ?)""", photoId, userId, UUID.randomUUID(), name,
+        Timestamp.from(Instant.now()));
+    file(userId, photoId, "original", ORIGINALS, "originals/" + userId + "/" + photoId + ".jpg");
+    for (String size : List.of("256", "512", "1024")) {
+      file(userId, photoId, "thumb_" + size, THUMBNAILS, "thumbs/" + photoId + "/" + size + ".webp");
+    }
+    jdbc.update("INSERT INTO album_photos (album_id, photo_id) SELECT album_id, ? FROM albums WHERE user_id = ?",
+        photoId, userId);
+    jdbc.update("""
+        INSERT INTO face_detections (photo_id, user_id, bbox, confidence)
+        VALUES (?, ?, '{"x":1,"y":2,"w":3,"h":4}'::jsonb, 0.9)""", photoId, userId);
+    return photoId;
+  }
+
+  private void file(UUID userId, UUID photoId, String kind, String bucket, String key) {
+    StoredObject stored = store.put(bucket, key, new java.io.ByteArrayInputStream(new byte[1000]), 1000,
+        "application/octet-stream");
+    jdbc.update("""
+        INSERT INTO photo_files (photo_id, user_id, kind, provider, bucket, object_key, file_id, size_bytes, sha256)
+        VALUES (?, ?, ?, 'local', ?, ?, ?, 1000, ?)""", photoId, userId, kind, bucket, key, stored.versionId(),
+        stored.sha256());
+  }
+
+  private int count(String sql, UUID userId) {
+    return jdbc.queryForObject(sql, Integer.class, userId);
+  }
+}
