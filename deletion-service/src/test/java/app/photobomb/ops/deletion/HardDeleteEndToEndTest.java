@@ -14,6 +14,8 @@ import app.photobomb.ops.common.messaging.TestCommands;
 import app.photobomb.ops.common.storage.ObjectContent;
 import app.photobomb.ops.common.storage.ObjectStore;
 import app.photobomb.ops.common.storage.StoredObject;
+import app.photobomb.ops.deletion.domain.HardDeleter;
+import app.photobomb.ops.deletion.jobs.HardDeleteScheduler;
 import app.photobomb.ops.storage.config.ObjectStorageAutoConfiguration;
 import app.photobomb.ops.testsupport.KafkaTestClient;
 import app.photobomb.ops.testsupport.RealServers;
@@ -38,10 +40,13 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** A due account is deleted everywhere, and nobody else's data is touched; grace is zero here. */
+/**
+ * A due account is deleted everywhere, and nobody else's data is touched; grace is zero here and the tests run
+ * the scheduler's passes themselves, to place crashes between them.
+ */
 @ExtendWith(RealServersExtension.class)
 @SpringBootTest(properties = {"spring.config.name=" + DeletionServiceApplication.CONFIG_NAME,
-    "photobomb.deletion.grace=0s", "photobomb.deletion.scheduler-interval=500ms"})
+    "photobomb.deletion.grace=0s", "photobomb.deletion.scheduler-interval=1h"})
 class HardDeleteEndToEndTest {
 
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -59,6 +64,10 @@ class HardDeleteEndToEndTest {
   @Autowired
   @Qualifier(ObjectStorageAutoConfiguration.ORIGINALS)
   ObjectStore store;
+  @Autowired
+  HardDeleteScheduler scheduler;
+  @Autowired
+  HardDeleter hardDeleter;
 
   @DynamicPropertySource
   static void servers(DynamicPropertyRegistry registry) {
@@ -87,6 +96,9 @@ class HardDeleteEndToEndTest {
     kafka.send(MessageCatalog.USER_DELETION_REQUESTED.topic(), doomed.toString(),
         TestCommands.headers(MessageCatalog.USER_DELETION_REQUESTED, requestId, doomed.toString(), "corr-" + requestId),
         codec.encode(new UserDeletionRequested(doomed, "support", "gdpr", null)).getBytes(StandardCharsets.UTF_8));
+    kafka.await(MessageCatalog.USER_DELETION_SCHEDULED.topic(), r -> requestId.equals(
+        header(r, CloudEventHeaders.CAUSATION_ID)), WAIT);
+    scheduler.runOnce();
     ConsumerRecord<String, byte[]> done = kafka.await(MessageCatalog.USER_HARD_DELETED.topic(),
         r -> doomed.toString().equals(r.key()), WAIT);
 
@@ -115,6 +127,95 @@ class HardDeleteEndToEndTest {
     assertThat(request.urls()).contains(
         "https://cdn.photobomb.app/thumb/" + doomedPhotos.get(1) + "/1024.webp")
         .noneMatch(url -> url.contains(bystanderPhoto.toString()));
+  }
+
+  @Test
+  void requestReplayedAfterTheHardDeleteDeletesNothingAndSaysAlreadyDeleted() {
+    UUID doomed = user();
+    photo(doomed, "IMG_0009.jpg");
+    String requestId = UUID.randomUUID().toString();
+    send(new UserDeletionRequested(doomed, "support", "gdpr", null), requestId);
+    kafka.await(MessageCatalog.USER_DELETION_SCHEDULED.topic(), r -> requestId.equals(
+        header(r, CloudEventHeaders.CAUSATION_ID)), WAIT);
+    scheduler.runOnce();
+    kafka.await(MessageCatalog.USER_HARD_DELETED.topic(), r -> doomed.toString().equals(r.key()), WAIT);
+    UUID stillHere = user();
+
+    String replayId = UUID.randomUUID().toString();
+    send(new UserDeletionRequested(doomed, "support", "gdpr", null), replayId);
+    ConsumerRecord<String, byte[]> answer = kafka.await(MessageCatalog.USER_DELETION_FAILED.topic(),
+        r -> replayId.equals(header(r, CloudEventHeaders.CAUSATION_ID)), WAIT);
+
+    assertThat(codec.decode(MessageCatalog.USER_DELETION_FAILED, answer.value()).reason()).isEqualTo("already_deleted");
+    assertThat(count("SELECT count(*) FROM users WHERE user_id = ?", stillHere)).isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM audit_logs WHERE action = 'account_deleted' AND user_id = ?", doomed))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void twoSchedulersRacingDeleteEachAccountOnce() throws Exception {
+    UUID first = user();
+    UUID second = user();
+    photo(first, "a.jpg");
+    photo(second, "b.jpg");
+    jdbc.update("UPDATE users SET deleted_at = now() - interval '1 day' WHERE user_id IN (?, ?)", first, second);
+    for (UUID userId : List.of(first, second)) {
+      jdbc.update("""
+          INSERT INTO user_deletions (user_id, status, requested_by, requested_at, soft_deleted_at, hard_delete_after)
+          VALUES (?, 'scheduled', 'test', now(), now() - interval '1 day', now() - interval '1 second')""", userId);
+    }
+
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<?>> passes = new java.util.ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        passes.add(pool.submit(scheduler::runOnce));
+      }
+      for (var pass : passes) {
+        pass.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    for (UUID userId : List.of(first, second)) {
+      assertThat(count("SELECT count(*) FROM audit_logs WHERE action = 'account_deleted' AND user_id = ?", userId))
+          .as("deleted once").isEqualTo(1);
+      kafka.await(MessageCatalog.USER_HARD_DELETED.topic(), r -> userId.toString().equals(r.key()), WAIT);
+      assertThat(kafka.readAll(MessageCatalog.USER_HARD_DELETED.topic()).stream()
+          .filter(r -> userId.toString().equals(r.key()))).as("one completion event").hasSize(1);
+    }
+  }
+
+  @Test
+  void restartAfterACrashBetweenTheDatabaseCommitAndTheObjectsFinishesTheJob() {
+    UUID doomed = user();
+    UUID photo = photo(doomed, "crash.jpg");
+    jdbc.update("UPDATE users SET deleted_at = now() - interval '1 day' WHERE user_id = ?", doomed);
+    jdbc.update("""
+        INSERT INTO user_deletions (user_id, status, requested_by, requested_at, soft_deleted_at, hard_delete_after)
+        VALUES (?, 'scheduled', 'test', now(), now() - interval '1 day', now() - interval '1 second')""", doomed);
+
+    // The database phase commits, then the process "dies" before any object is deleted.
+    assertThat(hardDeleter.deleteRows(doomed)).isPresent();
+    assertThat(store.stat(ORIGINALS, "originals/" + doomed + "/" + photo + ".jpg")).isPresent();
+    // Half of the object phase happened before a second crash: one object gone, its task still pending.
+    store.deleteVersion(THUMBNAILS, "thumbs/" + photo + "/256.webp",
+        store.stat(THUMBNAILS, "thumbs/" + photo + "/256.webp").orElseThrow().versionId());
+
+    scheduler.runOnce();
+
+    ConsumerRecord<String, byte[]> done = kafka.await(MessageCatalog.USER_HARD_DELETED.topic(),
+        r -> doomed.toString().equals(r.key()), WAIT);
+    assertThat(codec.decode(MessageCatalog.USER_HARD_DELETED, done.value()).objectsDeleted()).isEqualTo(4);
+    assertThat(store.stat(ORIGINALS, "originals/" + doomed + "/" + photo + ".jpg")).isEmpty();
+    assertThat(count("SELECT count(*) FROM deletion_tasks WHERE user_id = ? AND status = 'pending'", doomed)).isZero();
+  }
+
+  private void send(UserDeletionRequested command, String id) {
+    kafka.send(MessageCatalog.USER_DELETION_REQUESTED.topic(), command.key(),
+        TestCommands.headers(MessageCatalog.USER_DELETION_REQUESTED, id, command.key(), null),
+        codec.encode(command).getBytes(StandardCharsets.UTF_8));
   }
 
   private UUID user() {
