@@ -10,10 +10,12 @@ import app.photobomb.ops.common.events.UserDeletionCancelled;
 import app.photobomb.ops.common.events.UserDeletionFailed;
 import app.photobomb.ops.common.events.UserDeletionRequested;
 import app.photobomb.ops.common.events.UserDeletionScheduled;
+import app.photobomb.ops.common.events.UserHardDeleted;
 import app.photobomb.ops.common.events.UserRestored;
 import app.photobomb.ops.common.messaging.CloudEventHeaders;
 import app.photobomb.ops.common.messaging.PayloadCodec;
 import app.photobomb.ops.common.messaging.TestCommands;
+import app.photobomb.ops.deletion.jobs.HardDeleteScheduler;
 import app.photobomb.ops.testsupport.KafkaTestClient;
 import app.photobomb.ops.testsupport.RealServers;
 import app.photobomb.ops.testsupport.RealServersExtension;
@@ -36,7 +38,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /** Asking for and withdrawing an account deletion, over the real broker and database. */
 @ExtendWith(RealServersExtension.class)
-@SpringBootTest(properties = "spring.config.name=" + DeletionServiceApplication.CONFIG_NAME)
+@SpringBootTest(properties = {"spring.config.name=" + DeletionServiceApplication.CONFIG_NAME,
+    "photobomb.deletion.scheduler-interval=1h"})
 class DeletionRequestsEndToEndTest {
 
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -46,6 +49,8 @@ class DeletionRequestsEndToEndTest {
   JdbcTemplate jdbc;
   @Autowired
   PayloadCodec codec;
+  @Autowired
+  HardDeleteScheduler scheduler;
 
   @DynamicPropertySource
   static void servers(DynamicPropertyRegistry registry) {
@@ -141,6 +146,42 @@ class DeletionRequestsEndToEndTest {
 
     assertThat(failed.reason()).isEqualTo("not_scheduled");
     assertThat(deletedAt(userId)).isNull();
+  }
+
+  @Test
+  void accountStillInGraceIsNotDeletedByTheScheduler() {
+    UUID userId = user(null);
+    await(MessageCatalog.USER_DELETION_SCHEDULED,
+        send(MessageCatalog.USER_DELETION_REQUESTED, new UserDeletionRequested(userId, "api", null, null)));
+
+    scheduler.runOnce();
+
+    assertThat(jdbc.queryForObject("SELECT count(*) FROM users WHERE user_id = ?", Integer.class, userId)).isOne();
+    assertThat(jdbc.queryForObject("SELECT status FROM user_deletions WHERE user_id = ?", String.class, userId))
+        .isEqualTo("scheduled");
+  }
+
+  @Test
+  void operatorsImmediateDeletionNeedsAReasonAndIsAuditedAsForced() {
+    UUID userId = user(null);
+    UserDeletionFailed refused = await(MessageCatalog.USER_DELETION_FAILED, send(MessageCatalog.USER_DELETION_REQUESTED,
+        new UserDeletionRequested(userId, "ops@photobomb.app", null, null, true)));
+    assertThat(refused.reason()).isEqualTo("immediate_deletion_needs_reason");
+    assertThat(deletedAt(userId)).isNull();
+
+    String id = send(MessageCatalog.USER_DELETION_REQUESTED,
+        new UserDeletionRequested(userId, "ops@photobomb.app", "court order 2026-118", null, true));
+    UserDeletionScheduled scheduled = await(MessageCatalog.USER_DELETION_SCHEDULED, id);
+    scheduler.runOnce();
+    UserHardDeleted deleted = codec.decode(MessageCatalog.USER_HARD_DELETED, kafka.await(
+        MessageCatalog.USER_HARD_DELETED.topic(), r -> userId.toString().equals(r.key()), WAIT).value());
+
+    assertThat(scheduled.hardDeleteAfter()).isBefore(Instant.now().plusSeconds(1));
+    assertThat(deleted.rowsDeleted()).containsEntry("users", 1L);
+    assertThat(jdbc.queryForObject("SELECT details->>'reason' FROM audit_logs WHERE user_id = ? "
+        + "AND action = 'account_deletion_forced'", String.class, userId)).isEqualTo("court order 2026-118");
+    assertThat(jdbc.queryForObject("SELECT details->>'forced' FROM audit_logs WHERE user_id = ? "
+        + "AND action = 'account_deleted'", String.class, userId)).isEqualTo("true");
   }
 
   private UUID user(Instant deletedAt) {

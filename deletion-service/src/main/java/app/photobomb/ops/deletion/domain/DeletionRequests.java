@@ -45,7 +45,12 @@ public class DeletionRequests {
       context.emit(new UserDeletionFailed(command.userId(), gone ? "already_deleted" : "unknown_user"));
       return;
     }
-    if (existing.isPresent() && existing.get().status() == UserDeletion.Status.SCHEDULED) {
+    if (command.isImmediate() && (command.reason() == null || command.reason().isBlank())) {
+      context.emit(new UserDeletionFailed(command.userId(), "immediate_deletion_needs_reason"));
+      return;
+    }
+    if (existing.isPresent() && existing.get().status() == UserDeletion.Status.SCHEDULED
+        && !command.isImmediate()) {
       context.emit(new UserDeletionScheduled(command.userId(), existing.get().hardDeleteAfter()));
       return;
     }
@@ -55,16 +60,17 @@ public class DeletionRequests {
     if (user.get().isEmpty()) {
       deletions.softDelete(command.userId(), softDeletedAt);
     }
-    Instant hardDeleteAfter = softDeletedAt.plus(properties.grace());
+    Instant hardDeleteAfter = command.isImmediate() ? now : softDeletedAt.plus(properties.grace());
     deletions.schedule(command.userId(), command.requestedBy(), command.reason(),
         command.requestedAt() != null ? command.requestedAt() : now, softDeletedAt, hardDeleteAfter,
-        context.envelope().correlationId());
+        command.isImmediate(), context.envelope().correlationId());
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("requested_by", command.requestedBy());
     details.put("reason", command.reason());
     details.put("hard_delete_after", hardDeleteAfter.toString());
-    details.put("retention_period", properties.grace().toDays() + " days");
-    audit.record(command.userId(), "account_deletion_requested", command.requestedBy(), details);
+    details.put("retention_period", command.isImmediate() ? "none: immediate" : properties.grace().toDays() + " days");
+    audit.record(command.userId(), command.isImmediate() ? "account_deletion_forced" : "account_deletion_requested",
+        command.requestedBy(), details);
     context.emit(new UserDeletionScheduled(command.userId(), hardDeleteAfter));
   }
 

@@ -54,7 +54,8 @@ public class HardDeleter {
     Optional<Optional<Instant>> user = deletions.lockUser(userId);
     Instant now = clock.instant();
     if (deletion.isEmpty() || deletion.get().status() != UserDeletion.Status.SCHEDULED || user.isEmpty()
-        || user.get().isEmpty() || user.get().get().plus(properties.grace()).isAfter(now)) {
+        || user.get().isEmpty()
+        || !deletion.get().forced() && user.get().get().plus(properties.grace()).isAfter(now)) {
       log.info("user {} is not due for a hard delete any more (restored, still in grace, or gone); skipped", userId);
       return Optional.empty();
     }
@@ -77,7 +78,8 @@ public class HardDeleter {
         UPDATE user_deletions SET status = 'deleting_objects', rows_deleted = ?::jsonb, updated_at = now()
         WHERE user_id = ?""", json(rows), userId);
     Map<String, Object> details = new LinkedHashMap<>();
-    details.put("retention_period", properties.grace().toDays() + " days");
+    details.put("retention_period", deletion.get().forced() ? "none: immediate" : properties.grace().toDays() + " days");
+    details.put("forced", deletion.get().forced());
     details.putAll(rows);
     audit.record(userId, "account_deleted", "deletion-service", details);
     String correlationId = jdbc.queryForObject("SELECT correlation_id FROM user_deletions WHERE user_id = ?",

@@ -3,8 +3,9 @@ package app.photobomb.ops.deletion.domain;
 import java.time.Instant;
 import java.util.UUID;
 
-/** The deletion state of one account. */
-public record UserDeletion(UUID userId, Status status, Instant softDeletedAt, Instant hardDeleteAfter) {
+/** The deletion state of one account; {@code forced} marks an operator's immediate deletion. */
+public record UserDeletion(UUID userId, Status status, Instant softDeletedAt, Instant hardDeleteAfter,
+    boolean forced) {
 
   /** Where the account is on its way out. */
   public enum Status {

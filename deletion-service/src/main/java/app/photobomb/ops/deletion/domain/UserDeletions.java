@@ -25,10 +25,11 @@ public class UserDeletions {
 
   public Optional<UserDeletion> lock(UUID userId) {
     return jdbc.query("""
-        SELECT user_id, status, soft_deleted_at, hard_delete_after FROM user_deletions
+        SELECT user_id, status, soft_deleted_at, hard_delete_after, forced FROM user_deletions
         WHERE user_id = ? FOR UPDATE""",
         (row, i) -> new UserDeletion(row.getObject(1, UUID.class), UserDeletion.Status.of(row.getString(2)),
-            row.getTimestamp(3).toInstant(), row.getTimestamp(4).toInstant()), userId).stream().findFirst();
+            row.getTimestamp(3).toInstant(), row.getTimestamp(4).toInstant(), row.getBoolean(5)), userId)
+        .stream().findFirst();
   }
 
   public void softDelete(UUID userId, Instant at) {
@@ -42,16 +43,16 @@ public class UserDeletions {
 
   /** Records a new schedule, replacing a restored one. */
   public void schedule(UUID userId, String requestedBy, String reason, Instant requestedAt, Instant softDeletedAt,
-      Instant hardDeleteAfter, String correlationId) {
+      Instant hardDeleteAfter, boolean forced, String correlationId) {
     jdbc.update("""
         INSERT INTO user_deletions (user_id, status, requested_by, reason, requested_at, soft_deleted_at,
-            hard_delete_after, correlation_id)
-        VALUES (?, 'scheduled', ?, ?, ?, ?, ?, ?)
+            hard_delete_after, forced, correlation_id)
+        VALUES (?, 'scheduled', ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (user_id) DO UPDATE SET status = 'scheduled', requested_by = EXCLUDED.requested_by,
             reason = EXCLUDED.reason, requested_at = EXCLUDED.requested_at,
             soft_deleted_at = EXCLUDED.soft_deleted_at, hard_delete_after = EXCLUDED.hard_delete_after,
-            correlation_id = EXCLUDED.correlation_id, updated_at = now()""",
+            forced = EXCLUDED.forced, correlation_id = EXCLUDED.correlation_id, updated_at = now()""",
         userId, requestedBy, reason, Timestamp.from(requestedAt), Timestamp.from(softDeletedAt),
-        Timestamp.from(hardDeleteAfter), correlationId);
+        Timestamp.from(hardDeleteAfter), forced, correlationId);
   }
 }

@@ -93,27 +93,54 @@ public final class LocalFileObjectStore implements ObjectStore {
   public VersionPage listVersions(String bucket, String prefix, String pageToken, int pageSize) {
     String safePrefix = ObjectKeys.requireSafePrefix(prefix);
     Path bucketRoot = bucketRoot(bucket);
-    if (!Files.isDirectory(bucketRoot)) {
-      return new VersionPage(List.of(), null);
+    // Walk only below the prefix's directory: listing one key must not read the whole bucket.
+    int slash = safePrefix.lastIndexOf('/');
+    Path start = slash < 0 ? bucketRoot : bucketRoot.resolve(safePrefix.substring(0, slash));
+    List<ObjectVersion> page = keysUnder(start, bucketRoot).stream()
+        .filter(key -> key.startsWith(safePrefix))
+        .filter(key -> pageToken == null || key.compareTo(pageToken) > 0)
+        .sorted()
+        .map(key -> versionIfPresent(bucket, bucketRoot.resolve(key)))
+        .flatMap(Optional::stream)
+        .limit(pageSize + 1L)
+        .toList();
+    if (page.size() <= pageSize) {
+      return new VersionPage(page, null);
     }
-    try (Stream<Path> files = Files.walk(bucketRoot)) {
-      List<ObjectVersion> page = files
-          .filter(Files::isRegularFile)
-          .filter(file -> !file.getFileName().toString().endsWith(TEMP_SUFFIX))
-          .map(file -> keyOf(bucketRoot, file))
-          .filter(key -> key.startsWith(safePrefix))
-          .filter(key -> pageToken == null || key.compareTo(pageToken) > 0)
-          .sorted()
-          .limit(pageSize + 1L)
-          .map(key -> version(bucket, bucketRoot.resolve(key)))
-          .toList();
-      if (page.size() <= pageSize) {
-        return new VersionPage(page, null);
+    List<ObjectVersion> shown = page.subList(0, pageSize);
+    return new VersionPage(List.copyOf(shown), shown.get(pageSize - 1).key());
+  }
+
+  /** Keys of the files below a directory; files deleted while it is read are simply not there. */
+  private static List<String> keysUnder(Path start, Path bucketRoot) {
+    for (int attempt = 1; ; attempt++) {
+      if (!Files.isDirectory(start)) {
+        return List.of();
       }
-      List<ObjectVersion> shown = page.subList(0, pageSize);
-      return new VersionPage(List.copyOf(shown), shown.get(pageSize - 1).key());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      try (Stream<Path> files = Files.walk(start)) {
+        return files.filter(Files::isRegularFile)
+            .filter(file -> !file.getFileName().toString().endsWith(TEMP_SUFFIX))
+            .map(file -> keyOf(bucketRoot, file))
+            .toList();
+      } catch (UncheckedIOException e) {
+        // A concurrent delete removed an entry mid-walk; walk again.
+        if (!(e.getCause() instanceof NoSuchFileException) || attempt == 3) {
+          throw e;
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  private Optional<ObjectVersion> versionIfPresent(String bucket, Path file) {
+    try {
+      return Optional.of(version(bucket, file));
+    } catch (UncheckedIOException e) {
+      if (e.getCause() instanceof NoSuchFileException) {
+        return Optional.empty();
+      }
+      throw e;
     }
   }
 
@@ -124,6 +151,8 @@ public final class LocalFileObjectStore implements ObjectStore {
       if (Files.isRegularFile(file) && versionOf(file).equals(versionId)) {
         Files.deleteIfExists(file);
       }
+    } catch (NoSuchFileException e) {
+      // deleted meanwhile: gone counts as deleted
     } catch (IOException e) {
       throw new ObjectStoreException("local: delete " + bucket + "/" + key + " failed", e);
     }
