@@ -19,6 +19,7 @@ import app.photobomb.ops.deletion.jobs.HardDeleteScheduler;
 import app.photobomb.ops.testsupport.KafkaTestClient;
 import app.photobomb.ops.testsupport.RealServers;
 import app.photobomb.ops.testsupport.RealServersExtension;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -51,6 +52,8 @@ class DeletionRequestsEndToEndTest {
   PayloadCodec codec;
   @Autowired
   HardDeleteScheduler scheduler;
+  @Autowired
+  MeterRegistry meters;
 
   @DynamicPropertySource
   static void servers(DynamicPropertyRegistry registry) {
@@ -159,6 +162,7 @@ class DeletionRequestsEndToEndTest {
     assertThat(jdbc.queryForObject("SELECT count(*) FROM users WHERE user_id = ?", Integer.class, userId)).isOne();
     assertThat(jdbc.queryForObject("SELECT status FROM user_deletions WHERE user_id = ?", String.class, userId))
         .isEqualTo("scheduled");
+    assertThat(meters.get("photobomb.deletion.users.pending").gauge().value()).isGreaterThanOrEqualTo(1);
   }
 
   @Test
