@@ -16,11 +16,14 @@ import app.photobomb.ops.common.storage.ObjectStore;
 import app.photobomb.ops.common.storage.StoredObject;
 import app.photobomb.ops.deletion.domain.HardDeleter;
 import app.photobomb.ops.deletion.jobs.HardDeleteScheduler;
+import app.photobomb.ops.storage.b2.FakeB2Server;
 import app.photobomb.ops.storage.config.ObjectStorageAutoConfiguration;
 import app.photobomb.ops.testsupport.KafkaTestClient;
 import app.photobomb.ops.testsupport.RealServers;
 import app.photobomb.ops.testsupport.RealServersExtension;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -41,7 +44,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * A due account is deleted everywhere, and nobody else's data is touched; grace is zero here and the tests run
+ * A due account is deleted everywhere (rows in PostgreSQL, objects in B2: the fake B2 server on loopback), and nobody else's data is touched; grace is zero here and the tests run
  * the scheduler's passes themselves, to place crashes between them.
  */
 @ExtendWith(RealServersExtension.class)
@@ -56,6 +59,7 @@ class HardDeleteEndToEndTest {
   @TempDir
   static Path objects;
   private static KafkaTestClient kafka;
+  private static FakeB2Server b2;
 
   @Autowired
   JdbcTemplate jdbc;
@@ -70,9 +74,17 @@ class HardDeleteEndToEndTest {
   HardDeleter hardDeleter;
 
   @DynamicPropertySource
-  static void servers(DynamicPropertyRegistry registry) {
+  static void servers(DynamicPropertyRegistry registry) throws IOException {
     RealServers.register(registry, "hard_delete");
-    registry.add("photobomb.storage.local.root", objects::toString);
+    b2 = new FakeB2Server(Files.createDirectories(objects.resolve("b2"))).start();
+    b2.createBucket(ORIGINALS);
+    b2.createBucket(THUMBNAILS);
+    registry.add("photobomb.storage.primary", () -> "b2");
+    registry.add("photobomb.storage.b2.application-key-id", b2::applicationKeyId);
+    registry.add("photobomb.storage.b2.application-key", b2::applicationKey);
+    registry.add("photobomb.storage.b2.master-url", b2::baseUrl);
+    registry.add("photobomb.storage.b2.allow-insecure-http", () -> "true");
+    registry.add("photobomb.storage.b2.max-backoff", () -> "1s");
   }
 
   @BeforeAll
@@ -83,6 +95,7 @@ class HardDeleteEndToEndTest {
   @AfterAll
   static void disconnect() {
     kafka.close();
+    b2.close();
   }
 
   @Test
@@ -253,7 +266,7 @@ class HardDeleteEndToEndTest {
         "application/octet-stream");
     jdbc.update("""
         INSERT INTO photo_files (photo_id, user_id, kind, provider, bucket, object_key, file_id, size_bytes, sha256)
-        VALUES (?, ?, ?, 'local', ?, ?, ?, 1000, ?)""", photoId, userId, kind, bucket, key, stored.versionId(),
+        VALUES (?, ?, ?, 'b2', ?, ?, ?, 1000, ?)""", photoId, userId, kind, bucket, key, stored.versionId(),
         stored.sha256());
   }
 
