@@ -40,6 +40,8 @@ public final class LocalStack implements AutoCloseable {
   private final LocalStackSettings settings;
   private final List<AutoCloseable> running = new ArrayList<>();
   private final Map<LocalService, Integer> servicePorts = new EnumMap<>(LocalService.class);
+  /** Signs the local store's download links; new every run, like the rest of the local data. */
+  private final String linkSecret = java.util.UUID.randomUUID().toString();
   private ServerEndpoints endpoints;
   private DemoSummary demo;
 
@@ -110,6 +112,7 @@ public final class LocalStack implements AutoCloseable {
         "spring.kafka.bootstrap-servers", endpoints.kafkaBootstrapServers(),
         "spring.data.redis.url", endpoints.redisUrl(),
         "photobomb.storage.local.root", objectStoreRoot().toString(),
+        "photobomb.storage.local.link-secret", linkSecret,
         "logging.register-shutdown-hook", false);
     return properties.entrySet().stream().map(p -> "--" + p.getKey() + "=" + p.getValue()).toArray(String[]::new);
   }

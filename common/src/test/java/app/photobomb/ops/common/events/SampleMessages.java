@@ -55,7 +55,7 @@ final class SampleMessages {
     if (raw == long.class || raw == Long.class) {
       return 42L;
     }
-    if (raw == boolean.class) {
+    if (raw == boolean.class || raw == Boolean.class) {
       return true;
     }
     if (raw == Map.class) {
