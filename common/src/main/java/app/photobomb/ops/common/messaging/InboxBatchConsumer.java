@@ -89,7 +89,7 @@ public final class InboxBatchConsumer<T extends PhotobombMessage> implements Con
 
   private void handleAlone(DecodedMessage<T> message) {
     RetryingExecutor.Outcome outcome = runtime.retries().run(() -> inTransaction(List.of(message)),
-        failure -> metrics.retried());
+        metrics::retried);
     if (outcome.failure() == null) {
       return;
     }

@@ -1,58 +1,52 @@
 package app.photobomb.ops.common.messaging;
 
 import java.time.Duration;
-import java.util.function.Consumer;
-import org.springframework.util.backoff.BackOffExecution;
-import org.springframework.util.backoff.ExponentialBackOff;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.core.retry.RetryException;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.retry.RetryTemplate;
 
-/** Runs an action up to a bounded number of attempts with exponential backoff between them. */
+/**
+ * Runs an action up to a bounded number of attempts with exponential backoff between them (Spring's
+ * RetryTemplate); a database outage is not retried here: it goes back to the binder, which redelivers.
+ */
 public final class RetryingExecutor {
 
   /** How a run ended: {@code failure} is null on success, else the last failure after {@code attempts} tries. */
   public record Outcome(int attempts, RuntimeException failure) {
   }
 
-  private final int maxAttempts;
-  private final Duration initialBackoff;
-  private final Duration maxBackoff;
+  private final RetryTemplate template;
 
   public RetryingExecutor(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be at least 1");
     }
-    this.maxAttempts = maxAttempts;
-    this.initialBackoff = initialBackoff;
-    this.maxBackoff = maxBackoff;
+    this.template = new RetryTemplate(RetryPolicy.builder()
+        .maxRetries(maxAttempts - 1L)
+        .delay(initialBackoff)
+        .multiplier(2.0)
+        .maxDelay(maxBackoff)
+        .predicate(failure -> !Failures.isInfrastructure(failure))
+        .build());
   }
 
-  public Outcome run(Runnable action, Consumer<RuntimeException> onRetry) {
-    ExponentialBackOff backOff = new ExponentialBackOff(initialBackoff.toMillis(), 2.0);
-    backOff.setMaxInterval(maxBackoff.toMillis());
-    BackOffExecution waits = backOff.start();
-    RuntimeException last = null;
-    for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-      try {
-        action.run();
-        return new Outcome(attempt, null);
-      } catch (RuntimeException e) {
-        last = e;
-        if (attempt == maxAttempts || Failures.isInfrastructure(e)) {
-          return new Outcome(attempt, e);
-        }
-        onRetry.accept(e);
-        pause(waits.nextBackOff());
-      }
-    }
-    return new Outcome(maxAttempts, last);
-  }
-
-  private static void pause(long millis) {
+  /** Runs the action; {@code onRetry} hears of each failed attempt that is tried again. */
+  public Outcome run(Runnable action, Runnable onRetry) {
+    AtomicInteger attempts = new AtomicInteger();
     try {
-      // The consumer thread owns this partition; waiting here is the bounded backoff the binder would do.
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted during retry backoff", e);
+      template.execute(() -> {
+        if (attempts.incrementAndGet() > 1) {
+          onRetry.run();
+        }
+        action.run();
+        return null;
+      });
+      return new Outcome(attempts.get(), null);
+    } catch (RetryException e) {
+      Throwable last = e.getLastException() != null ? e.getLastException() : e.getCause();
+      return new Outcome(attempts.get(), last instanceof RuntimeException runtime ? runtime
+          : new IllegalStateException(last));
     }
   }
 }
