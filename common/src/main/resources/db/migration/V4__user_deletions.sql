@@ -24,6 +24,8 @@ ALTER TABLE user_deletions
 CREATE TABLE deletion_tasks (
     task_id     bigserial PRIMARY KEY,
     user_id     uuid NOT NULL REFERENCES user_deletions (user_id),
+    -- 'object': every version of one key; 'prefix': find every key under it (what the database forgot)
+    kind        text NOT NULL DEFAULT 'object' CHECK (kind IN ('object', 'prefix')),
     bucket      text NOT NULL,
     object_key  text NOT NULL,
     size_bytes  bigint NOT NULL DEFAULT 0,

@@ -104,6 +104,8 @@ class HardDeleteEndToEndTest {
     UUID bystander = user();
     List<UUID> doomedPhotos = List.of(photo(doomed, "IMG_0001.jpg"), photo(doomed, "IMG_0002.jpg"));
     UUID bystanderPhoto = photo(bystander, "IMG_0001.jpg");
+    String forgotten = "originals/" + doomed + "/never-recorded.jpg";
+    store.put(ORIGINALS, forgotten, new java.io.ByteArrayInputStream(new byte[500]), 500, "image/jpeg");
     String requestId = UUID.randomUUID().toString();
 
     kafka.send(MessageCatalog.USER_DELETION_REQUESTED.topic(), doomed.toString(),
@@ -119,8 +121,9 @@ class HardDeleteEndToEndTest {
     assertThat(header(done, CloudEventHeaders.CORRELATION_ID)).isEqualTo("corr-" + requestId);
     assertThat(event.rowsDeleted()).containsEntry("users", 1L).containsEntry("photos", 2L)
         .containsEntry("photo_files", 8L).containsEntry("face_detections", 2L).containsEntry("albums", 1L);
-    assertThat(event.objectsDeleted()).isEqualTo(8);
-    assertThat(event.bytesFreed()).isEqualTo(8 * 1000);
+    assertThat(event.objectsDeleted()).as("8 recorded + 1 found under the user's prefix").isEqualTo(9);
+    assertThat(event.bytesFreed()).isEqualTo(8 * 1000 + 500);
+    assertThat(store.stat(ORIGINALS, forgotten)).as("an object the database forgot").isEmpty();
     assertThat(count("SELECT count(*) FROM users WHERE user_id = ?", doomed)).isZero();
     assertThat(count("SELECT count(*) FROM photos WHERE user_id = ?", doomed)).isZero();
     for (UUID photo : doomedPhotos) {
@@ -221,6 +224,8 @@ class HardDeleteEndToEndTest {
     ConsumerRecord<String, byte[]> done = kafka.await(MessageCatalog.USER_HARD_DELETED.topic(),
         r -> doomed.toString().equals(r.key()), WAIT);
     assertThat(codec.decode(MessageCatalog.USER_HARD_DELETED, done.value()).objectsDeleted()).isEqualTo(4);
+    assertThat(count("SELECT count(*) FROM deletion_tasks WHERE user_id = ? AND kind = 'prefix' "
+        + "AND status = 'done'", doomed)).isOne();
     assertThat(store.stat(ORIGINALS, "originals/" + doomed + "/" + photo + ".jpg")).isEmpty();
     assertThat(count("SELECT count(*) FROM deletion_tasks WHERE user_id = ? AND status = 'pending'", doomed)).isZero();
   }

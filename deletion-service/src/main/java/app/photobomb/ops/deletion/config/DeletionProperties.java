@@ -1,6 +1,7 @@
 package app.photobomb.ops.deletion.config;
 
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -12,11 +13,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param purgeChunkPhotos photos per CachePurgeRequested (three URLs each)
  * @param schedulerInterval how often due accounts are looked for
  * @param objectConcurrency object deletions in flight at once
+ * @param userPrefixes {@code bucket:prefix} pairs swept for objects the database does not know, where
+ *     {@code {userId}} stands for the user's id
  */
 @ConfigurationProperties("photobomb.deletion")
 public record DeletionProperties(@DefaultValue("30d") Duration grace,
     @DefaultValue("https://cdn.photobomb.app") String cdnBaseUrl,
     @DefaultValue("1000") int purgeChunkPhotos,
     @DefaultValue("30s") Duration schedulerInterval,
-    @DefaultValue("8") int objectConcurrency) {
+    @DefaultValue("8") int objectConcurrency,
+    @DefaultValue("photobomb-originals:originals/{userId}/") List<String> userPrefixes) {
 }

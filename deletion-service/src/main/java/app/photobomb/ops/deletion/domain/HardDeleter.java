@@ -64,6 +64,13 @@ public class HardDeleter {
         INSERT INTO deletion_tasks (user_id, bucket, object_key, size_bytes)
         SELECT user_id, bucket, object_key, size_bytes FROM photo_files WHERE user_id = ?
         ON CONFLICT DO NOTHING""", userId);
+    for (String bucketAndPrefix : properties.userPrefixes()) {
+      int colon = bucketAndPrefix.indexOf(':');
+      jdbc.update("""
+          INSERT INTO deletion_tasks (user_id, kind, bucket, object_key) VALUES (?, 'prefix', ?, ?)
+          ON CONFLICT DO NOTHING""", userId, bucketAndPrefix.substring(0, colon),
+          bucketAndPrefix.substring(colon + 1).replace("{userId}", userId.toString()));
+    }
     Map<String, Long> rows = new LinkedHashMap<>();
     rows.put("face_detections", delete("DELETE FROM face_detections WHERE user_id = ?", userId));
     rows.put("face_clusters", delete("DELETE FROM face_clusters WHERE user_id = ?", userId));

@@ -54,18 +54,51 @@ public class ObjectDeleter {
     });
   }
 
-  /** One pass: every account in its object phase gets its pending objects deleted and, if done, completed. */
+  /**
+   * One pass: every account in its object phase has its prefixes swept (each key found becomes an object
+   * task), its pending objects deleted and, if none is left, its deletion completed.
+   */
   public void run() {
     for (UUID userId : jdbc.queryForList("SELECT user_id FROM user_deletions WHERE status = 'deleting_objects'",
         UUID.class)) {
+      sweepPrefixes(userId);
       deletePending(userId);
       complete(userId);
     }
   }
 
+  private void sweepPrefixes(UUID userId) {
+    List<Task> prefixes = jdbc.query("""
+        SELECT task_id, bucket, object_key FROM deletion_tasks
+        WHERE user_id = ? AND kind = 'prefix' AND status = 'pending'""",
+        (row, i) -> new Task(row.getLong(1), row.getString(2), row.getString(3)), userId);
+    for (Task prefix : prefixes) {
+      try {
+        String token = null;
+        do {
+          VersionPage page = store.listVersions(prefix.bucket(), prefix.key(), token, 1000);
+          for (ObjectVersion version : page.versions()) {
+            jdbc.update("""
+                INSERT INTO deletion_tasks (user_id, kind, bucket, object_key, size_bytes)
+                VALUES (?, 'object', ?, ?, ?) ON CONFLICT DO NOTHING""",
+                userId, prefix.bucket(), version.key(), version.size());
+          }
+          token = page.nextPageToken();
+        } while (token != null);
+        jdbc.update("UPDATE deletion_tasks SET status = 'done' WHERE task_id = ?", prefix.id());
+      } catch (RuntimeException e) {
+        jdbc.update("UPDATE deletion_tasks SET attempts = attempts + 1, last_error = ? WHERE task_id = ?",
+            String.valueOf(e.getMessage()), prefix.id());
+        log.warn("sweeping {}/{} failed; it is retried on the next pass: {}", prefix.bucket(), prefix.key(),
+            e.getMessage());
+      }
+    }
+  }
+
   private void deletePending(UUID userId) {
     List<Task> tasks = jdbc.query("""
-        SELECT task_id, bucket, object_key FROM deletion_tasks WHERE user_id = ? AND status = 'pending'
+        SELECT task_id, bucket, object_key FROM deletion_tasks
+        WHERE user_id = ? AND kind = 'object' AND status = 'pending'
         ORDER BY task_id LIMIT ?""", (row, i) -> new Task(row.getLong(1), row.getString(2), row.getString(3)),
         userId, TASKS_PER_PASS);
     List<Future<?>> running = new ArrayList<>();
@@ -120,7 +153,8 @@ public class ObjectDeleter {
         return;
       }
       Map<String, Object> totals = jdbc.queryForMap(
-          "SELECT count(*) AS objects, coalesce(sum(size_bytes), 0) AS bytes FROM deletion_tasks WHERE user_id = ?",
+          "SELECT count(*) AS objects, coalesce(sum(size_bytes), 0) AS bytes FROM deletion_tasks "
+              + "WHERE user_id = ? AND kind = 'object'",
           userId);
       long objects = ((Number) totals.get("objects")).longValue();
       long bytes = ((Number) totals.get("bytes")).longValue();
