@@ -104,7 +104,7 @@ public final class LocalStack implements AutoCloseable {
   }
 
   private String[] serviceArguments(LocalService service, String jdbcUrl) {
-    Map<String, Object> properties = Map.of(
+    Map<String, Object> properties = new java.util.LinkedHashMap<>(Map.of(
         "server.port", settings.servicePorts().get(service),
         "spring.datasource.url", jdbcUrl,
         "spring.datasource.username", APP_USER,
@@ -113,7 +113,8 @@ public final class LocalStack implements AutoCloseable {
         "spring.data.redis.url", endpoints.redisUrl(),
         "photobomb.storage.local.root", objectStoreRoot().toString(),
         "photobomb.storage.local.link-secret", linkSecret,
-        "logging.register-shutdown-hook", false);
+        "logging.register-shutdown-hook", false));
+    properties.putAll(settings.serviceProperties());
     return properties.entrySet().stream().map(p -> "--" + p.getKey() + "=" + p.getValue()).toArray(String[]::new);
   }
 

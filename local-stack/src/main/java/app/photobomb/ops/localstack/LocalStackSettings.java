@@ -10,7 +10,14 @@ import java.util.Map;
  * {@code DELETION_SERVICE_PORT} (8081-8085). Port 0 means any free port. The Kafka broker
  * always takes a free port (the KRaft test kit picks it); the endpoints file names it.
  */
-public record LocalStackSettings(Path directory, ServerPorts serverPorts, Map<LocalService, Integer> servicePorts) {
+public record LocalStackSettings(Path directory, ServerPorts serverPorts, Map<LocalService, Integer> servicePorts,
+    Map<String, String> serviceProperties) {
+
+  /** The same settings with extra properties given to every service, e.g. a zero-day deletion grace. */
+  public LocalStackSettings withServiceProperties(Map<String, String> properties) {
+    return new LocalStackSettings(directory, serverPorts, servicePorts, Map.copyOf(properties));
+  }
+
 
   public static LocalStackSettings fromEnvironment(Map<String, String> env) {
     Path directory = Path.of(env.getOrDefault("PHOTOBOMB_LOCAL_DIR", ".local")).toAbsolutePath().normalize();
@@ -20,7 +27,7 @@ public record LocalStackSettings(Path directory, ServerPorts serverPorts, Map<Lo
     for (LocalService service : LocalService.values()) {
       servicePorts.put(service, port(env, service.portVariable(), service.defaultPort()));
     }
-    return new LocalStackSettings(directory, ports, servicePorts);
+    return new LocalStackSettings(directory, ports, servicePorts, Map.of());
   }
 
   /** Every server and service on a free port, for tests. */
@@ -29,7 +36,7 @@ public record LocalStackSettings(Path directory, ServerPorts serverPorts, Map<Lo
     for (LocalService service : LocalService.values()) {
       servicePorts.put(service, 0);
     }
-    return new LocalStackSettings(directory, ServerPorts.ANY_FREE, servicePorts);
+    return new LocalStackSettings(directory, ServerPorts.ANY_FREE, servicePorts, Map.of());
   }
 
   private static int port(Map<String, String> env, String name, int fallback) {

@@ -16,7 +16,12 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.List;
 import java.util.Properties;
+import java.util.UUID;
+import java.nio.charset.StandardCharsets;
+import app.photobomb.ops.common.events.MessageCatalog;
+import app.photobomb.ops.testsupport.KafkaTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +38,9 @@ class LocalStackTest {
     long started = System.nanoTime();
     Map<LocalService, Integer> ports;
     int postgresPort;
-    try (LocalStack stack = LocalStack.start(LocalStackSettings.anyFreePorts(directory))) {
+    LocalStackSettings settings = LocalStackSettings.anyFreePorts(directory).withServiceProperties(Map.of(
+        "photobomb.deletion.grace", "0s", "photobomb.deletion.scheduler-interval", "1s"));
+    try (LocalStack stack = LocalStack.start(settings)) {
       Duration startup = Duration.ofNanos(System.nanoTime() - started);
       assertThat(startup).as("start-up time on this machine").isLessThan(Duration.ofSeconds(60));
 
@@ -54,10 +61,38 @@ class LocalStackTest {
       assertThat(endpoints.getProperty("redis.url")).startsWith("redis://");
       assertThat(endpoints.getProperty("deletion-service.url")).endsWith(":" + ports.get(LocalService.DELETION));
       postgresPort = stack.endpoints().postgresPort();
+      deletingADemoUserWithZeroGraceWorksFromOnePublishedEvent(stack);
     }
 
     assertThat(listening(postgresPort)).as("PostgreSQL stopped").isFalse();
     ports.forEach((service, port) -> assertThat(listening(port)).as(service + " stopped").isFalse());
+  }
+
+  /** The README's demo: one published UserDeletionRequested removes a demo user's rows and files. */
+  private static void deletingADemoUserWithZeroGraceWorksFromOnePublishedEvent(LocalStack stack) throws Exception {
+    UUID userId = stack.demo().users().get(1).userId();
+    List<Path> files;
+    try (Connection connection = DriverManager.getConnection(stack.jdbcUrl(), LocalStack.APP_USER,
+        LocalStack.APP_PASSWORD); Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery(
+            "SELECT bucket, object_key FROM photo_files WHERE user_id = '" + userId + "'")) {
+      files = new java.util.ArrayList<>();
+      while (rows.next()) {
+        files.add(stack.objectStoreRoot().resolve(rows.getString(1)).resolve(rows.getString(2)));
+      }
+    }
+    assertThat(files).isNotEmpty().allMatch(Files::exists);
+
+    CommandSender.send(stack.endpoints().kafkaBootstrapServers(), MessageCatalog.USER_DELETION_REQUESTED,
+        userId.toString(), UUID.randomUUID().toString(),
+        ("{\"userId\":\"" + userId + "\",\"requestedBy\":\"demo\",\"reason\":\"demo\"}")
+            .getBytes(StandardCharsets.UTF_8));
+
+    try (KafkaTestClient kafka = new KafkaTestClient(stack.endpoints().kafkaBootstrapServers())) {
+      kafka.await(MessageCatalog.USER_HARD_DELETED.topic(), r -> userId.toString().equals(r.key()),
+          Duration.ofSeconds(60));
+    }
+    assertThat(files).noneMatch(Files::exists);
   }
 
   private static void assertDemoRowsAndFiles(LocalStack stack) throws SQLException, IOException {
