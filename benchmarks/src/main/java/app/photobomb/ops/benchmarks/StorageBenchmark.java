@@ -5,7 +5,6 @@ import app.photobomb.ops.common.storage.ObjectStore;
 import app.photobomb.ops.common.storage.StoredObject;
 import app.photobomb.ops.storage.GeneratedContent;
 import app.photobomb.ops.storage.b2.B2ObjectStore;
-import app.photobomb.ops.storage.b2.B2Properties;
 import app.photobomb.ops.storage.b2.FakeB2Server;
 import app.photobomb.ops.storage.local.LocalFileObjectStore;
 import app.photobomb.ops.storage.local.LocalLinkSigner;
@@ -21,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -68,8 +66,7 @@ public final class StorageBenchmark {
 
       try (FakeB2Server b2 = new FakeB2Server(Files.createDirectories(work.resolve("b2"))).start()) {
         String bucketId = b2.createBucket(BUCKET);
-        try (B2ObjectStore store = B2ObjectStore.create(new B2Properties(b2.applicationKeyId(), b2.applicationKey(),
-            b2.baseUrl(), 3, Duration.ofSeconds(1), true))) {
+        try (B2ObjectStore store = B2ObjectStore.create(b2.clientProperties(3))) {
           RawB2 raw = new RawB2(b2);
           double rawHttp = median(rounds, () -> raw.putAndGet(bucketId, source, size));
           double b2Adapter = median(rounds, () -> adapter(store, source, size));

@@ -4,7 +4,6 @@ import app.photobomb.ops.common.storage.ObjectStore;
 import app.photobomb.ops.storage.HugeObjectContract;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,8 +22,7 @@ class B2HugeObjectTest extends HugeObjectContract {
   static void start() throws IOException {
     server = new FakeB2Server(root).start();
     server.createBucket(BUCKET);
-    store = B2ObjectStore.create(new B2Properties(server.applicationKeyId(), server.applicationKey(),
-        server.baseUrl(), 3, Duration.ofSeconds(1), true));
+    store = B2ObjectStore.create(server.clientProperties(3));
   }
 
   @AfterAll

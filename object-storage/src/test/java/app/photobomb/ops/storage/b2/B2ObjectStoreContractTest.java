@@ -36,8 +36,7 @@ class B2ObjectStoreContractTest extends ObjectStoreContract {
   static void start() throws IOException {
     server = new FakeB2Server(root).start();
     server.createBucket(BUCKET);
-    store = B2ObjectStore.create(new B2Properties(server.applicationKeyId(), server.applicationKey(),
-        server.baseUrl(), 3, Duration.ofSeconds(1), true));
+    store = B2ObjectStore.create(server.clientProperties(3));
   }
 
   @AfterAll

@@ -30,8 +30,7 @@ class B2RetryTest {
   void start() throws IOException {
     server = new FakeB2Server(root).start();
     server.createBucket(BUCKET);
-    store = B2ObjectStore.create(new B2Properties(server.applicationKeyId(), server.applicationKey(),
-        server.baseUrl(), MAX_ATTEMPTS, Duration.ofSeconds(1), true));
+    store = B2ObjectStore.create(server.clientProperties(MAX_ATTEMPTS));
   }
 
   @AfterEach

@@ -113,6 +113,11 @@ public final class FakeB2Server implements AutoCloseable {
   }
 
   /** The master URL, API URL and download URL in one. */
+  /** Adapter settings that reach this fake: its keys, its URL, plain HTTP on loopback, short backoff. */
+  public B2Properties clientProperties(int maxAttempts) {
+    return new B2Properties(applicationKeyId, applicationKey, baseUrl(), maxAttempts, Duration.ofSeconds(1), true);
+  }
+
   public String baseUrl() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }

@@ -7,7 +7,6 @@ import app.photobomb.ops.common.storage.MeasuredInputStream;
 import app.photobomb.ops.common.storage.ObjectContent;
 import app.photobomb.ops.common.storage.StoredObject;
 import app.photobomb.ops.storage.b2.B2ObjectStore;
-import app.photobomb.ops.storage.b2.B2Properties;
 import app.photobomb.ops.storage.b2.FakeB2Server;
 import app.photobomb.ops.storage.s3.S3ObjectStore;
 import app.photobomb.ops.storage.s3.S3ProxyServer;
@@ -63,8 +62,7 @@ class StorageOutageTest {
     b2Server = new FakeB2Server(Files.createDirectories(directory.resolve("b2"))).start();
     b2Server.createBucket(BUCKET);
     // One attempt per call, so that each failed write is one failure for the breaker to count.
-    b2 = B2ObjectStore.create(new B2Properties(b2Server.applicationKeyId(), b2Server.applicationKey(),
-        b2Server.baseUrl(), 1, Duration.ofSeconds(1), true));
+    b2 = B2ObjectStore.create(b2Server.clientProperties(1));
     r2Server = S3ProxyServer.filesystem(Files.createDirectories(directory.resolve("r2")));
     r2Server.createBucket(BUCKET);
     r2 = S3ObjectStore.create(r2Server.properties(DataSize.ofMegabytes(16), DataSize.ofMegabytes(5)));
