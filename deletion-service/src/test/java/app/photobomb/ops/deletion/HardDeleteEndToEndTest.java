@@ -55,6 +55,7 @@ class HardDeleteEndToEndTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final String ORIGINALS = "photobomb-originals";
   private static final String THUMBNAILS = "photobomb-thumbnails";
+  private static final String EXPORTS = "photobomb-exports";
 
   @TempDir
   static Path objects;
@@ -68,6 +69,9 @@ class HardDeleteEndToEndTest {
   @Autowired
   @Qualifier(ObjectStorageAutoConfiguration.ORIGINALS)
   ObjectStore store;
+  @Autowired
+  @Qualifier(ObjectStorageAutoConfiguration.EXPORTS)
+  ObjectStore exports;
   @Autowired
   HardDeleteScheduler scheduler;
   @Autowired
@@ -85,6 +89,7 @@ class HardDeleteEndToEndTest {
     registry.add("photobomb.storage.b2.master-url", b2::baseUrl);
     registry.add("photobomb.storage.b2.allow-insecure-http", () -> "true");
     registry.add("photobomb.storage.b2.max-backoff", () -> "1s");
+    registry.add("photobomb.storage.local.root", () -> objects.resolve("exports").toString());
   }
 
   @BeforeAll
@@ -106,6 +111,10 @@ class HardDeleteEndToEndTest {
     UUID bystanderPhoto = photo(bystander, "IMG_0001.jpg");
     String forgotten = "originals/" + doomed + "/never-recorded.jpg";
     store.put(ORIGINALS, forgotten, new java.io.ByteArrayInputStream(new byte[500]), 500, "image/jpeg");
+    String doomedArchive = "exports/" + doomed + "/" + UUID.randomUUID() + ".zip";
+    String bystanderArchive = "exports/" + bystander + "/" + UUID.randomUUID() + ".zip";
+    exports.put(EXPORTS, doomedArchive, new java.io.ByteArrayInputStream(new byte[700]), 700, "application/zip");
+    exports.put(EXPORTS, bystanderArchive, new java.io.ByteArrayInputStream(new byte[700]), 700, "application/zip");
     String requestId = UUID.randomUUID().toString();
 
     kafka.send(MessageCatalog.USER_DELETION_REQUESTED.topic(), doomed.toString(),
@@ -121,9 +130,12 @@ class HardDeleteEndToEndTest {
     assertThat(header(done, CloudEventHeaders.CORRELATION_ID)).isEqualTo("corr-" + requestId);
     assertThat(event.rowsDeleted()).containsEntry("users", 1L).containsEntry("photos", 2L)
         .containsEntry("photo_files", 8L).containsEntry("face_detections", 2L).containsEntry("albums", 1L);
-    assertThat(event.objectsDeleted()).as("8 recorded + 1 found under the user's prefix").isEqualTo(9);
-    assertThat(event.bytesFreed()).isEqualTo(8 * 1000 + 500);
+    assertThat(event.objectsDeleted()).as("8 recorded + 1 original and 1 export found under the user's prefixes")
+        .isEqualTo(10);
+    assertThat(event.bytesFreed()).isEqualTo(8 * 1000 + 500 + 700);
     assertThat(store.stat(ORIGINALS, forgotten)).as("an object the database forgot").isEmpty();
+    assertThat(exports.stat(EXPORTS, doomedArchive)).as("the user's export archive").isEmpty();
+    assertThat(exports.stat(EXPORTS, bystanderArchive)).as("another user's export archive").isPresent();
     assertThat(count("SELECT count(*) FROM users WHERE user_id = ?", doomed)).isZero();
     assertThat(count("SELECT count(*) FROM photos WHERE user_id = ?", doomed)).isZero();
     for (UUID photo : doomedPhotos) {
@@ -225,7 +237,7 @@ class HardDeleteEndToEndTest {
         r -> doomed.toString().equals(r.key()), WAIT);
     assertThat(codec.decode(MessageCatalog.USER_HARD_DELETED, done.value()).objectsDeleted()).isEqualTo(4);
     assertThat(count("SELECT count(*) FROM deletion_tasks WHERE user_id = ? AND kind = 'prefix' "
-        + "AND status = 'done'", doomed)).isOne();
+        + "AND status = 'done'", doomed)).as("originals and exports prefixes swept").isEqualTo(2);
     assertThat(store.stat(ORIGINALS, "originals/" + doomed + "/" + photo + ".jpg")).isEmpty();
     assertThat(count("SELECT count(*) FROM deletion_tasks WHERE user_id = ? AND status = 'pending'", doomed)).isZero();
   }

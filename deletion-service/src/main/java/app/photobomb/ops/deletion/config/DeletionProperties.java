@@ -14,7 +14,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param schedulerInterval how often due accounts are looked for
  * @param objectConcurrency object deletions in flight at once
  * @param userPrefixes {@code bucket:prefix} pairs swept for objects the database does not know, where
- *     {@code {userId}} stands for the user's id
+ *     {@code {userId}} stands for the user's id: the user's originals and export archives
+ * @param exportsBucket the bucket whose objects live in the exports store (GCS); every other bucket is in the
+ *     originals store (B2)
  */
 @ConfigurationProperties("photobomb.deletion")
 public record DeletionProperties(@DefaultValue("30d") Duration grace,
@@ -22,5 +24,7 @@ public record DeletionProperties(@DefaultValue("30d") Duration grace,
     @DefaultValue("1000") int purgeChunkPhotos,
     @DefaultValue("30s") Duration schedulerInterval,
     @DefaultValue("8") int objectConcurrency,
-    @DefaultValue("photobomb-originals:originals/{userId}/") List<String> userPrefixes) {
+    @DefaultValue({"photobomb-originals:originals/{userId}/", "photobomb-exports:exports/{userId}/"})
+    List<String> userPrefixes,
+    @DefaultValue("photobomb-exports") String exportsBucket) {
 }

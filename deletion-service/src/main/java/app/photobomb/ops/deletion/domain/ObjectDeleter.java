@@ -35,16 +35,21 @@ public class ObjectDeleter {
   private static final int TASKS_PER_PASS = 1000;
 
   private final JdbcTemplate jdbc;
-  private final ObjectStore store;
+  private final ObjectStore originals;
+  private final ObjectStore exports;
+  private final String exportsBucket;
   private final Outbox outbox;
   private final TransactionTemplate transactions;
   private final ExecutorService executor;
   private final JsonMapper json = JsonMapper.builder().build();
 
-  public ObjectDeleter(JdbcTemplate jdbc, @Qualifier(ObjectStorageAutoConfiguration.ORIGINALS) ObjectStore store,
-      Outbox outbox, TransactionTemplate transactions, DeletionProperties properties) {
+  public ObjectDeleter(JdbcTemplate jdbc, @Qualifier(ObjectStorageAutoConfiguration.ORIGINALS) ObjectStore originals,
+      @Qualifier(ObjectStorageAutoConfiguration.EXPORTS) ObjectStore exports, Outbox outbox,
+      TransactionTemplate transactions, DeletionProperties properties) {
     this.jdbc = jdbc;
-    this.store = store;
+    this.originals = originals;
+    this.exports = exports;
+    this.exportsBucket = properties.exportsBucket();
     this.outbox = outbox;
     this.transactions = transactions;
     this.executor = java.util.concurrent.Executors.newFixedThreadPool(properties.objectConcurrency(), runnable -> {
@@ -76,13 +81,16 @@ public class ObjectDeleter {
       try {
         String token = null;
         do {
-          VersionPage page = store.listVersions(prefix.bucket(), prefix.key(), token, 1000);
-          for (ObjectVersion version : page.versions()) {
-            jdbc.update("""
-                INSERT INTO deletion_tasks (user_id, kind, bucket, object_key, size_bytes)
-                VALUES (?, 'object', ?, ?, ?) ON CONFLICT DO NOTHING""",
-                userId, prefix.bucket(), version.key(), version.size());
-          }
+          VersionPage page = storeOf(prefix.bucket()).listVersions(prefix.bucket(), prefix.key(), token, 1000);
+          jdbc.batchUpdate("""
+              INSERT INTO deletion_tasks (user_id, kind, bucket, object_key, size_bytes)
+              VALUES (?, 'object', ?, ?, ?) ON CONFLICT DO NOTHING""", page.versions(), page.versions().size(),
+              (statement, version) -> {
+                statement.setObject(1, userId);
+                statement.setString(2, prefix.bucket());
+                statement.setString(3, version.key());
+                statement.setLong(4, version.size());
+              });
           token = page.nextPageToken();
         } while (token != null);
         jdbc.update("UPDATE deletion_tasks SET status = 'done' WHERE task_id = ?", prefix.id());
@@ -129,7 +137,12 @@ public class ObjectDeleter {
     }
   }
 
+  private ObjectStore storeOf(String bucket) {
+    return bucket.equals(exportsBucket) ? exports : originals;
+  }
+
   private void deleteEveryVersion(String bucket, String key) {
+    ObjectStore store = storeOf(bucket);
     String token = null;
     do {
       VersionPage page = store.listVersions(bucket, key, token, 1000);
