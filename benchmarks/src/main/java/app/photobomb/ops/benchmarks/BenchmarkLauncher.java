@@ -2,7 +2,7 @@ package app.photobomb.ops.benchmarks;
 
 import java.util.Arrays;
 
-/** {@code java -jar benchmarks.jar [messaging|storage]}: picks a benchmark, messaging by default. */
+/** {@code java -jar benchmarks.jar [messaging|storage|deletion]}: picks a benchmark, messaging by default. */
 public final class BenchmarkLauncher {
 
   private BenchmarkLauncher() {
@@ -14,7 +14,8 @@ public final class BenchmarkLauncher {
     switch (which) {
       case "messaging" -> MessagingBenchmark.main(rest);
       case "storage" -> StorageBenchmark.main(rest);
-      default -> throw new IllegalArgumentException("benchmarks: messaging or storage, not " + which);
+      case "deletion" -> DeletionBenchmark.main(rest);
+      default -> throw new IllegalArgumentException("benchmarks: messaging, storage or deletion, not " + which);
     }
   }
 }

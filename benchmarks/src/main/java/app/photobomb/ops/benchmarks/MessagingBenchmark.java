@@ -34,9 +34,9 @@ public final class MessagingBenchmark {
   }
 
   public static void main(String[] args) throws SQLException {
-    int events = intFromEnv("BENCH_EVENTS", 100_000);
-    int rate = intFromEnv("BENCH_RATE", 10_000);
-    int seconds = intFromEnv("BENCH_SECONDS", 10);
+    int events = BenchEnv.integer("BENCH_EVENTS", 100_000);
+    int rate = BenchEnv.integer("BENCH_RATE", 10_000);
+    int seconds = BenchEnv.integer("BENCH_SECONDS", 10);
     PrintStream out = System.out;
     PayloadCodec codec = new PayloadCodec();
     byte[] command = codec.encode(new ScaleWorkersRequested("thumbnail-worker", "photobomb", 20, "backlog", "bench"))
@@ -70,7 +70,7 @@ public final class MessagingBenchmark {
         out.printf("  consumer batches: %d, mean %.1f ms, mean size %.0f records%n", batches.count(),
             batches.mean(TimeUnit.MILLISECONDS),
             service.getBean(MeterRegistry.class).get("photobomb.messages.handled").counter().count() / batches.count());
-        for (int offered : new int[] {rate, intFromEnv("BENCH_LIGHT_RATE", 2_000)}) {
+        for (int offered : new int[] {rate, BenchEnv.integer("BENCH_LIGHT_RATE", 2_000)}) {
           PipelineLoad.Result steady = load.steady(offered, seconds);
           out.printf("photobomb-ops, offered %,6d/s %,10.0f events/s  p50 %.0f ms  p99 %.0f ms%n", offered,
               steady.rate().perSecond(), steady.latencies().percentileMillis(50),
@@ -109,9 +109,9 @@ public final class MessagingBenchmark {
         Map.entry("spring.cloud.stream.bindings.scaleWorkersRequested-in-0.consumer.batch-mode", true),
         Map.entry("spring.cloud.stream.bindings.scaleWorkersRequested-in-0.consumer.max-attempts", 1),
         Map.entry("spring.cloud.stream.bindings.scaleWorkersRequested-in-0.consumer.concurrency",
-            intFromEnv("BENCH_CONCURRENCY", 2)),
+            BenchEnv.integer("BENCH_CONCURRENCY", 2)),
         Map.entry("spring.cloud.stream.kafka.bindings.scaleWorkersRequested-in-0.consumer.configuration.max.poll.records",
-            intFromEnv("BENCH_MAX_POLL_RECORDS", 2000)),
+            BenchEnv.integer("BENCH_MAX_POLL_RECORDS", 2000)),
         Map.entry("spring.cloud.stream.kafka.bindings.scaleWorkersRequested-in-0.consumer.configuration.fetch.min.bytes",
             65536),
         Map.entry("spring.cloud.stream.kafka.bindings.scaleWorkersRequested-in-0.consumer.configuration.fetch.max.wait.ms",
@@ -132,10 +132,5 @@ public final class MessagingBenchmark {
     return jdbc.queryForObject(
         "SELECT count(*) / greatest(extract(epoch FROM max(created_at) - min(created_at)), 0.001) FROM outbox"
             + " WHERE correlation_id LIKE ?", Double.class, correlationPattern);
-  }
-
-  private static int intFromEnv(String name, int fallback) {
-    String value = System.getenv(name);
-    return value == null || value.isBlank() ? fallback : Integer.parseInt(value.trim());
   }
 }
