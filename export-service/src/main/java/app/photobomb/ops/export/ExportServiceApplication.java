@@ -2,9 +2,11 @@ package app.photobomb.ops.export;
 
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /** The export-service: see this module's README for what it consumes, emits and touches. */
 @SpringBootApplication
+@ConfigurationPropertiesScan
 public class ExportServiceApplication {
 
   /** Its configuration file is named after the service, so that several services can share one class path. */

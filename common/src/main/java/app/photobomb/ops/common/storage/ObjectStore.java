@@ -21,6 +21,14 @@ public interface ObjectStore {
    */
   StoredObject put(String bucket, String key, InputStream content, long size, String contentType);
 
+  /**
+   * Starts writing a new version of a key whose size is not known yet: bytes stream to the store, and the
+   * object exists only after {@link ObjectUpload#commit()}. Stores that need the size first do not offer it.
+   */
+  default ObjectUpload upload(String bucket, String key, String contentType) {
+    throw new UnsupportedOperationException(provider() + " needs an object's size before its bytes; use put");
+  }
+
   /** Opens the newest version of a key for reading; the caller closes the stream. */
   InputStream get(String bucket, String key);
 
@@ -35,6 +43,26 @@ public interface ObjectStore {
 
   /** Deletes one version; a version that is already gone counts as deleted. */
   void deleteVersion(String bucket, String key, String versionId);
+
+  /**
+   * Deletes every version of one key (those the store lists under it, not longer keys that start with it) and
+   * returns how many it deleted; a key with none counts as deleted.
+   */
+  default int deleteEveryVersion(String bucket, String key) {
+    int deleted = 0;
+    String token = null;
+    do {
+      VersionPage page = listVersions(bucket, key, token, 1000);
+      for (ObjectVersion version : page.versions()) {
+        if (version.key().equals(key)) {
+          deleteVersion(bucket, key, version.versionId());
+          deleted++;
+        }
+      }
+      token = page.nextPageToken();
+    } while (token != null);
+    return deleted;
+  }
 
   /** A link that downloads the newest version of the key without credentials until it expires. */
   URI downloadLink(String bucket, String key, Duration validFor);

@@ -127,7 +127,7 @@ public class ObjectDeleter {
 
   private void deleteTask(Task task) {
     try {
-      deleteEveryVersion(task.bucket(), task.key());
+      storeOf(task.bucket()).deleteEveryVersion(task.bucket(), task.key());
       jdbc.update("UPDATE deletion_tasks SET status = 'done' WHERE task_id = ?", task.id());
     } catch (RuntimeException e) {
       jdbc.update("UPDATE deletion_tasks SET attempts = attempts + 1, last_error = ? WHERE task_id = ?",
@@ -139,20 +139,6 @@ public class ObjectDeleter {
 
   private ObjectStore storeOf(String bucket) {
     return bucket.equals(exportsBucket) ? exports : originals;
-  }
-
-  private void deleteEveryVersion(String bucket, String key) {
-    ObjectStore store = storeOf(bucket);
-    String token = null;
-    do {
-      VersionPage page = store.listVersions(bucket, key, token, 1000);
-      for (ObjectVersion version : page.versions()) {
-        if (version.key().equals(key)) {
-          store.deleteVersion(bucket, key, version.versionId());
-        }
-      }
-      token = page.nextPageToken();
-    } while (token != null);
   }
 
   private void complete(UUID userId) {

@@ -1,6 +1,6 @@
 package app.photobomb.ops.deletion.jobs;
 
-import io.micrometer.core.instrument.Gauge;
+import app.photobomb.ops.common.metrics.DatabaseGauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -13,27 +13,20 @@ import org.springframework.stereotype.Component;
 class DeletionMetrics {
 
   DeletionMetrics(MeterRegistry registry, JdbcTemplate jdbc) {
-    gauge(registry, jdbc, "photobomb.deletion.users.pending", "Accounts scheduled for a hard delete",
+    DatabaseGauge.register(registry, jdbc, "photobomb.deletion.users.pending", "Accounts scheduled for a hard delete",
         "SELECT count(*) FROM user_deletions WHERE status = 'scheduled'");
-    gauge(registry, jdbc, "photobomb.deletion.users.deleting_objects", "Accounts whose objects are being deleted",
+    DatabaseGauge.register(registry, jdbc, "photobomb.deletion.users.deleting_objects", "Accounts whose objects are being deleted",
         "SELECT count(*) FROM user_deletions WHERE status = 'deleting_objects'");
-    gauge(registry, jdbc, "photobomb.deletion.users.deleted", "Accounts hard-deleted",
+    DatabaseGauge.register(registry, jdbc, "photobomb.deletion.users.deleted", "Accounts hard-deleted",
         "SELECT count(*) FROM user_deletions WHERE status = 'deleted'");
-    gauge(registry, jdbc, "photobomb.deletion.objects.pending", "Stored objects still to delete",
+    DatabaseGauge.register(registry, jdbc, "photobomb.deletion.objects.pending", "Stored objects still to delete",
         "SELECT count(*) FROM deletion_tasks WHERE status = 'pending'");
-    gauge(registry, jdbc, "photobomb.deletion.objects.deleted", "Stored objects deleted",
+    DatabaseGauge.register(registry, jdbc, "photobomb.deletion.objects.deleted", "Stored objects deleted",
         "SELECT count(*) FROM deletion_tasks WHERE status = 'done'");
-    gauge(registry, jdbc, "photobomb.deletion.objects.failing", "Pending objects whose deletion failed at least once",
+    DatabaseGauge.register(registry, jdbc, "photobomb.deletion.objects.failing", "Pending objects whose deletion failed at least once",
         "SELECT count(*) FROM deletion_tasks WHERE status = 'pending' AND attempts > 0");
-    gauge(registry, jdbc, "photobomb.deletion.oldest_due_seconds", "Age of the oldest account past its grace period",
+    DatabaseGauge.register(registry, jdbc, "photobomb.deletion.oldest_due_seconds", "Age of the oldest account past its grace period",
         "SELECT coalesce(extract(epoch FROM now() - min(hard_delete_after)), 0) FROM user_deletions "
             + "WHERE status = 'scheduled' AND hard_delete_after <= now()");
-  }
-
-  private static void gauge(MeterRegistry registry, JdbcTemplate jdbc, String name, String description, String sql) {
-    Gauge.builder(name, jdbc, j -> {
-      Number value = j.queryForObject(sql, Number.class);
-      return value == null ? 0 : value.doubleValue();
-    }).description(description).register(registry);
   }
 }

@@ -4,6 +4,7 @@ import app.photobomb.ops.common.storage.MeasuredInputStream;
 import app.photobomb.ops.common.storage.ObjectKeys;
 import app.photobomb.ops.common.storage.ObjectNotFoundException;
 import app.photobomb.ops.common.storage.ObjectStore;
+import app.photobomb.ops.common.storage.ObjectUpload;
 import app.photobomb.ops.common.storage.ObjectStoreException;
 import app.photobomb.ops.common.storage.ObjectVersion;
 import app.photobomb.ops.common.storage.StoredObject;
@@ -120,16 +121,7 @@ public final class GcsObjectStore implements ObjectStore, AutoCloseable {
     MeasuredInputStream measured = new MeasuredInputStream(content);
     BlobInfo uploaded = upload(bucket, key, measured, size, contentType);
     String sha256 = measured.sha256Hex();
-    Blob stored;
-    try {
-      // GCS takes metadata before the bytes and the hash is known only after them; a patch of the
-      // generation just written changes its metadata alone, with no new generation and no copy.
-      stored = storage.update(BlobInfo.newBuilder(uploaded.getBlobId()).setMetadata(Map.of(SHA256_METADATA, sha256))
-          .build(), BlobTargetOption.generationMatch(uploaded.getGeneration()));
-    } catch (StorageException e) {
-      discard(uploaded.getBlobId(), e);
-      throw failure("put", bucket, key, e);
-    }
+    Blob stored = withSha256(uploaded, sha256);
     log.debug("{} stored {}/{} as generation {} ({} bytes)", PROVIDER, bucket, key, stored.getGeneration(), size);
     return new StoredObject(PROVIDER, bucket, key, String.valueOf(stored.getGeneration()), size, sha256);
   }
@@ -285,6 +277,71 @@ public final class GcsObjectStore implements ObjectStore, AutoCloseable {
     in.requireCount(size);
     if (in.read() >= 0) {
       throw new IllegalArgumentException("declared size " + size + " but the stream had more bytes");
+    }
+  }
+
+  /**
+   * A resumable upload fed as it is written; on commit the channel is closed (GCS finalizes the object) and
+   * the SHA-256 is patched onto that generation. Abandoned, the upload is never finalized: no object exists,
+   * and GCS forgets the session after a week.
+   */
+  @Override
+  public ObjectUpload upload(String bucket, String key, String contentType) {
+    requireBucket(bucket);
+    ObjectKeys.requireSafe(key);
+    BlobWriteSession session = storage.blobWriteSession(BlobInfo.newBuilder(bucket, key)
+        .setContentType(contentType).build());
+    WritableByteChannel channel;
+    try {
+      channel = session.open();
+    } catch (IOException e) {
+      throw new ObjectStoreException(PROVIDER + ": upload " + bucket + "/" + key + " failed: " + e.getMessage(), e);
+    } catch (StorageException e) {
+      throw failure("upload", bucket, key, e);
+    }
+    return new ObjectUpload() {
+      @Override
+      protected void send(byte[] buffer, int offset, int length) throws IOException {
+        ByteBuffer chunk = ByteBuffer.wrap(buffer, offset, length);
+        while (chunk.hasRemaining()) {
+          channel.write(chunk);
+        }
+      }
+
+      @Override
+      protected StoredObject complete(long size, String sha256Hex) throws IOException {
+        channel.close();
+        BlobInfo uploaded;
+        try {
+          uploaded = session.getResult().get();
+        } catch (ExecutionException e) {
+          throw new IOException(e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while GCS finalized " + bucket + "/" + key, e);
+        }
+        Blob stored = withSha256(uploaded, sha256Hex);
+        return new StoredObject(PROVIDER, bucket, key, String.valueOf(stored.getGeneration()), size, sha256Hex);
+      }
+
+      @Override
+      protected void abandon() {
+        log.debug("{} upload of {}/{} abandoned before it was finalized; nothing was stored", PROVIDER, bucket, key);
+      }
+    };
+  }
+
+  /**
+   * GCS takes metadata before the bytes and the hash is known only after them; a patch of the generation just
+   * written changes its metadata alone, with no new generation and no copy. A failed patch removes it again.
+   */
+  private Blob withSha256(BlobInfo uploaded, String sha256) {
+    try {
+      return storage.update(BlobInfo.newBuilder(uploaded.getBlobId()).setMetadata(Map.of(SHA256_METADATA, sha256))
+          .build(), BlobTargetOption.generationMatch(uploaded.getGeneration()));
+    } catch (StorageException e) {
+      discard(uploaded.getBlobId(), e);
+      throw failure("put", uploaded.getBucket(), uploaded.getName(), e);
     }
   }
 

@@ -4,6 +4,7 @@ import app.photobomb.ops.common.storage.MeasuredInputStream;
 import app.photobomb.ops.common.storage.ObjectKeys;
 import app.photobomb.ops.common.storage.ObjectNotFoundException;
 import app.photobomb.ops.common.storage.ObjectStore;
+import app.photobomb.ops.common.storage.ObjectUpload;
 import app.photobomb.ops.common.storage.ObjectStoreException;
 import app.photobomb.ops.common.storage.ObjectVersion;
 import app.photobomb.ops.common.storage.StoredObject;
@@ -53,22 +54,51 @@ public final class LocalFileObjectStore implements ObjectStore {
 
   @Override
   public StoredObject put(String bucket, String key, InputStream content, long size, String contentType) {
-    Path target = resolve(bucket, key);
-    Path temp = null;
-    try {
-      Files.createDirectories(target.getParent());
-      temp = Files.createTempFile(target.getParent(), ".upload-", TEMP_SUFFIX);
-      MeasuredInputStream measured = new MeasuredInputStream(content);
-      try (OutputStream out = Files.newOutputStream(temp)) {
-        measured.transferTo(out);
+    try (ObjectUpload upload = upload(bucket, key, contentType)) {
+      content.transferTo(upload);
+      if (upload.count() != size) {
+        throw new IllegalArgumentException("declared size " + size + " but the stream had " + upload.count()
+            + " bytes");
       }
-      measured.requireCount(size);
-      move(temp, target);
-      return new StoredObject(provider(), bucket, key, versionOf(target), size, measured.sha256Hex());
+      return upload.commit();
     } catch (IOException e) {
       throw new ObjectStoreException("local: put " + bucket + "/" + key + " failed", e);
-    } finally {
-      deleteQuietly(temp);
+    }
+  }
+
+  /** Writes to a temporary file beside the target, renamed into place on commit and deleted on abandon. */
+  @Override
+  public ObjectUpload upload(String bucket, String key, String contentType) {
+    Path target = resolve(bucket, key);
+    try {
+      Files.createDirectories(target.getParent());
+      Path temp = Files.createTempFile(target.getParent(), ".upload-", TEMP_SUFFIX);
+      OutputStream out = Files.newOutputStream(temp);
+      return new ObjectUpload() {
+        @Override
+        protected void send(byte[] buffer, int offset, int length) throws IOException {
+          out.write(buffer, offset, length);
+        }
+
+        @Override
+        protected StoredObject complete(long size, String sha256Hex) throws IOException {
+          out.close();
+          move(temp, target);
+          return new StoredObject(provider(), bucket, key, versionOf(target), size, sha256Hex);
+        }
+
+        @Override
+        protected void abandon() {
+          try {
+            out.close();
+          } catch (IOException e) {
+            // the file is deleted next; nothing of it is kept
+          }
+          deleteQuietly(temp);
+        }
+      };
+    } catch (IOException e) {
+      throw new ObjectStoreException("local: upload " + bucket + "/" + key + " failed", e);
     }
   }
 

@@ -1,0 +1,264 @@
+package app.photobomb.ops.export.archive;
+
+import app.photobomb.ops.common.storage.ObjectNotFoundException;
+import app.photobomb.ops.common.storage.ObjectStore;
+import app.photobomb.ops.storage.config.ObjectStorageAutoConfiguration;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.StreamWriteFeature;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Writes one user's export archive (format 1, see the service README) to a stream: {@code photos/} with every
+ * original, copied from the originals store as it is read (stored, not deflated: photos are compressed already),
+ * then {@code metadata.json} (profile, photos with their metadata, faces and albums, albums, face clusters), a
+ * {@code README.txt}, and {@code manifest.sha256} listing every other file's SHA-256 in {@code sha256sum -c}
+ * form. Rows are read through cursors; run it in a read-only repeatable-read transaction, so that the photos and
+ * the metadata come from one snapshot. Only a name, size and hash per photo stay in memory.
+ */
+@Component
+public class ExportArchiveWriter {
+
+  /** Version of the archive's layout and of metadata.json, written into metadata.json. */
+  public static final int FORMAT_VERSION = 1;
+  private static final int FETCH_SIZE = 500;
+  private static final int COPY_BUFFER = 64 * 1024;
+
+  private final JdbcTemplate cursor;
+  private final ObjectStore originals;
+  private final Clock clock;
+  private final JsonMapper json = JsonMapper.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
+
+  public ExportArchiveWriter(JdbcTemplate jdbc, @Qualifier(ObjectStorageAutoConfiguration.ORIGINALS)
+      ObjectStore originals, Clock clock) {
+    this.cursor = new JdbcTemplate(jdbc.getDataSource());
+    this.cursor.setFetchSize(FETCH_SIZE);
+    this.originals = originals;
+    this.clock = clock;
+  }
+
+  /** Writes the archive; {@link ExportFailure} when the user is gone or an original is missing. */
+  public ArchiveSummary write(UUID exportId, UUID userId, OutputStream out, ExportProgress progress) {
+    String profile = cursor.query("""
+        SELECT jsonb_build_object('userId', user_id, 'email', email, 'displayName', display_name,
+            'createdAt', created_at, 'deletedAt', deleted_at)::text FROM users WHERE user_id = ?""",
+        (row, i) -> row.getString(1), userId).stream().findFirst()
+        .orElseThrow(() -> new ExportFailure("unknown_user"));
+    long total = cursor.queryForObject("SELECT count(*) FROM photos WHERE user_id = ?", Long.class, userId);
+    StreamingZipWriter zip = new StreamingZipWriter(out);
+    Map<UUID, ArchivedFile> files = writePhotos(zip, userId, total, progress);
+    List<ArchivedFile> others = new ArrayList<>();
+    others.add(writeEntry(zip, "metadata.json", entry -> writeMetadata(entry, exportId, userId, profile, files)));
+    others.add(writeEntry(zip, "README.txt", entry -> entry.write(readme().getBytes(StandardCharsets.UTF_8))));
+    writeEntry(zip, "manifest.sha256", entry -> writeManifest(entry, files, others));
+    try {
+      zip.finish();
+    } catch (IOException e) {
+      throw new UncheckedIOException("finishing the archive failed", e);
+    }
+    return new ArchiveSummary(files.size(), files.values().stream().mapToLong(ArchivedFile::bytes).sum());
+  }
+
+  private Map<UUID, ArchivedFile> writePhotos(StreamingZipWriter zip, UUID userId, long total,
+      ExportProgress progress) {
+    Map<UUID, ArchivedFile> files = new HashMap<>();
+    ArchiveNames names = new ArchiveNames("photos/");
+    long[] bytes = {0};
+    byte[] buffer = new byte[COPY_BUFFER];
+    cursor.query("""
+        SELECT p.photo_id, p.original_filename, p.content_type, p.uploaded_at, f.bucket, f.object_key
+        FROM photos p LEFT JOIN photo_files f ON f.photo_id = p.photo_id AND f.kind = 'original'
+            AND f.provider <> 'pending'
+        WHERE p.user_id = ? ORDER BY p.uploaded_at, p.photo_id""", row -> {
+          UUID photoId = row.getObject(1, UUID.class);
+          if (row.getString(5) == null) {
+            throw new ExportFailure("original_missing: photo " + photoId + " has no stored original yet; "
+                + "retry the export once its upload has finished");
+          }
+          String name = names.next(row.getString(2), row.getString(3), photoId);
+          Instant uploaded = row.getTimestamp(4).toInstant();
+          ArchivedFile file = copyOriginal(zip, name, uploaded, row.getString(5), row.getString(6), photoId, buffer);
+          files.put(photoId, file);
+          bytes[0] += file.bytes();
+          progress.photoWritten(files.size(), total, bytes[0]);
+        }, userId);
+    return files;
+  }
+
+  private ArchivedFile copyOriginal(StreamingZipWriter zip, String name, Instant modified, String bucket, String key,
+      UUID photoId, byte[] buffer) {
+    MessageDigest sha256 = sha256();
+    long copied = 0;
+    try (InputStream in = originals.get(bucket, key)) {
+      OutputStream entry = zip.startEntry(name, StreamingZipWriter.Method.STORED, modified);
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        entry.write(buffer, 0, n);
+        sha256.update(buffer, 0, n);
+        copied += n;
+      }
+      zip.closeEntry();
+    } catch (ObjectNotFoundException e) {
+      throw new ExportFailure("original_missing: photo " + photoId + " is not in " + bucket + "/" + key
+          + "; restore it (or remove the photo) and ask again");
+    } catch (IOException e) {
+      throw new UncheckedIOException("copying " + bucket + "/" + key + " into the archive failed", e);
+    }
+    return new ArchivedFile(name, copied, HexFormat.of().formatHex(sha256.digest()));
+  }
+
+  private ArchivedFile writeEntry(StreamingZipWriter zip, String name, EntryContent content) {
+    MessageDigest sha256 = sha256();
+    try {
+      DigestOutputStream entry = new DigestOutputStream(
+          zip.startEntry(name, StreamingZipWriter.Method.DEFLATED, clock.instant()), sha256);
+      CountingStream counted = new CountingStream(entry);
+      content.writeTo(counted);
+      counted.flush();
+      zip.closeEntry();
+      return new ArchivedFile(name, counted.count, HexFormat.of().formatHex(sha256.digest()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing " + name + " into the archive failed", e);
+    }
+  }
+
+  private void writeMetadata(OutputStream entry, UUID exportId, UUID userId, String profile,
+      Map<UUID, ArchivedFile> files) {
+    try (JsonGenerator out = json.createGenerator(entry)) {
+      out.writeStartObject();
+      out.writeStringProperty("format", "photobomb-export");
+      out.writeNumberProperty("formatVersion", FORMAT_VERSION);
+      out.writeStringProperty("exportId", exportId.toString());
+      out.writeStringProperty("generatedAt", clock.instant().toString());
+      out.writeName("user");
+      out.writeRawValue(profile);
+      out.writeName("photos");
+      out.writeStartArray();
+      cursor.query("""
+          SELECT p.photo_id, jsonb_build_object('photoId', p.photo_id, 'originalFilename', p.original_filename,
+              'contentType', p.content_type, 'width', p.width, 'height', p.height, 'takenAt', p.taken_at,
+              'uploadedAt', p.uploaded_at, 'processedAt', p.processed_at, 'metadata', p.metadata,
+              'albumIds', coalesce((SELECT jsonb_agg(ap.album_id ORDER BY ap.album_id) FROM album_photos ap
+                  JOIN albums a ON a.album_id = ap.album_id AND a.user_id = p.user_id
+                  WHERE ap.photo_id = p.photo_id), '[]'::jsonb),
+              'faces', coalesce((SELECT jsonb_agg(jsonb_build_object('clusterId', d.cluster_id,
+                  'boundingBox', d.bbox, 'confidence', d.confidence, 'detectedAt', d.created_at)
+                  ORDER BY d.detection_id) FROM face_detections d
+                  WHERE d.photo_id = p.photo_id AND d.user_id = p.user_id), '[]'::jsonb))::text
+          FROM photos p WHERE p.user_id = ? ORDER BY p.uploaded_at, p.photo_id""", row -> {
+            ObjectNode photo = (ObjectNode) json.readTree(row.getString(2));
+            ArchivedFile file = files.get(row.getObject(1, UUID.class));
+            if (file != null) {
+              photo.putObject("file").put("path", file.name()).put("bytes", file.bytes())
+                  .put("sha256", file.sha256());
+            }
+            out.writeTree(photo);
+          }, userId);
+      out.writeEndArray();
+      writeRawArray(out, "albums", """
+          SELECT jsonb_build_object('albumId', a.album_id, 'title', a.title, 'description', a.description,
+              'createdAt', a.created_at, 'photoIds', coalesce((SELECT jsonb_agg(ap.photo_id
+                  ORDER BY ap.position, ap.added_at) FROM album_photos ap
+                  JOIN photos p ON p.photo_id = ap.photo_id AND p.user_id = a.user_id
+                  WHERE ap.album_id = a.album_id), '[]'::jsonb))::text
+          FROM albums a WHERE a.user_id = ? ORDER BY a.created_at, a.album_id""", userId);
+      writeRawArray(out, "faceClusters", """
+          SELECT jsonb_build_object('clusterId', c.cluster_id, 'label', c.label, 'createdAt', c.created_at,
+              'detections', (SELECT count(*) FROM face_detections d
+                  WHERE d.cluster_id = c.cluster_id AND d.user_id = c.user_id))::text
+          FROM face_clusters c WHERE c.user_id = ? ORDER BY c.created_at, c.cluster_id""", userId);
+      out.writeEndObject();
+    }
+  }
+
+  private void writeRawArray(JsonGenerator out, String name, String sql, UUID userId) {
+    out.writeName(name);
+    out.writeStartArray();
+    cursor.query(sql, row -> {
+      out.writeRawValue(row.getString(1));
+    }, userId);
+    out.writeEndArray();
+  }
+
+  private static void writeManifest(OutputStream entry, Map<UUID, ArchivedFile> photos, List<ArchivedFile> others)
+      throws IOException {
+    List<ArchivedFile> all = new ArrayList<>(photos.values());
+    all.sort(java.util.Comparator.comparing(ArchivedFile::name));
+    all.addAll(others);
+    for (ArchivedFile file : all) {
+      entry.write((file.sha256() + "  " + file.name() + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static String readme() {
+    return """
+        photobomb data export (format %d)
+
+        photos/          every photo you uploaded, as the original file (names made safe and unique;
+                         metadata.json gives each photo's original name)
+        metadata.json    your profile, every photo with its metadata, faces and albums, your albums with
+                         their photos in order, and your face clusters (JSON, UTF-8)
+        manifest.sha256  the SHA-256 of every other file; check them with: sha256sum -c manifest.sha256
+        """.formatted(FORMAT_VERSION);
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  /** A file in the archive: its name, size and SHA-256. */
+  private record ArchivedFile(String name, long bytes, String sha256) {
+  }
+
+  @FunctionalInterface
+  private interface EntryContent {
+    void writeTo(OutputStream entry) throws IOException;
+  }
+
+  private static final class CountingStream extends java.io.FilterOutputStream {
+    private long count;
+
+    CountingStream(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush();
+    }
+  }
+}

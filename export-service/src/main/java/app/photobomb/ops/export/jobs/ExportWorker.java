@@ -1,0 +1,156 @@
+package app.photobomb.ops.export.jobs;
+
+import app.photobomb.ops.common.storage.ObjectStore;
+import app.photobomb.ops.common.storage.ObjectUpload;
+import app.photobomb.ops.common.storage.StoredObject;
+import app.photobomb.ops.export.archive.ArchiveSummary;
+import app.photobomb.ops.export.archive.ExportArchiveWriter;
+import app.photobomb.ops.export.archive.ExportFailure;
+import app.photobomb.ops.export.config.ExportProperties;
+import app.photobomb.ops.export.domain.ExportJob;
+import app.photobomb.ops.export.domain.ExportOutcomes;
+import app.photobomb.ops.export.domain.Exports;
+import app.photobomb.ops.storage.config.ObjectStorageAutoConfiguration;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Builds claimed exports: removes what an earlier, crashed attempt left at the archive's key, streams the archive
+ * into a new upload of the exports store, commits it, makes a download link and records the completion with its
+ * event. A failure that another attempt may cure (a storage outage, a crash) puts the export back in the queue
+ * until {@code max-attempts}; one that cannot (the user is gone, an original is missing) fails it at once.
+ */
+@Component
+public class ExportWorker {
+
+  private static final Logger log = LoggerFactory.getLogger(ExportWorker.class);
+  private static final int UPLOAD_BUFFER = 256 * 1024;
+
+  private final Exports exports;
+  private final ExportOutcomes outcomes;
+  private final ExportArchiveWriter writer;
+  private final ObjectStore store;
+  private final ExportProperties properties;
+  private final ExportMetrics metrics;
+  private final Clock clock;
+  private final TransactionTemplate snapshot;
+  private final String owner = hostName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+
+  public ExportWorker(Exports exports, ExportOutcomes outcomes, ExportArchiveWriter writer,
+      @Qualifier(ObjectStorageAutoConfiguration.EXPORTS) ObjectStore store, ExportProperties properties,
+      ExportMetrics metrics, Clock clock, PlatformTransactionManager transactions) {
+    this.exports = exports;
+    this.outcomes = outcomes;
+    this.writer = writer;
+    this.store = store;
+    this.properties = properties;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.snapshot = new TransactionTemplate(transactions);
+    snapshot.setReadOnly(true);
+    snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+  }
+
+  /** Claims and builds one export; false when none was ready. */
+  public boolean runOnce() {
+    Optional<ExportJob> claimed = exports.claim(owner, properties.lease());
+    claimed.ifPresent(this::build);
+    return claimed.isPresent();
+  }
+
+  private void build(ExportJob job) {
+    MDC.put("exportId", job.exportId().toString());
+    metrics.started();
+    try {
+      if (job.attempt() > properties.maxAttempts()) {
+        outcomes.failed(job, owner, "gave_up: " + properties.maxAttempts() + " attempts did not finish; see the "
+            + "export-service log for export " + job.exportId());
+        metrics.failed();
+        return;
+      }
+      log.info("building export {} of user {} (attempt {})", job.exportId(), job.userId(), job.attempt());
+      long started = System.nanoTime();
+      String key = properties.objectKey(job.userId(), job.exportId());
+      int leftovers = store.deleteEveryVersion(properties.bucket(), key);
+      if (leftovers > 0) {
+        log.info("removed {} version(s) an earlier attempt left at {}/{}", leftovers, properties.bucket(), key);
+      }
+      ProgressReporter progress = new ProgressReporter(job, owner, outcomes, properties, metrics);
+      StoredObject archive;
+      ArchiveSummary summary;
+      try (ObjectUpload upload = store.upload(properties.bucket(), key, "application/zip")) {
+        BufferedOutputStream out = new BufferedOutputStream(upload, UPLOAD_BUFFER);
+        summary = snapshot.execute(status -> writer.write(job.exportId(), job.userId(), out, progress));
+        flush(out);
+        archive = upload.commit();
+      }
+      Instant expiresAt = clock.instant().plus(properties.linkValidity());
+      String url = store.downloadLink(properties.bucket(), key, properties.linkValidity()).toString();
+      if (outcomes.completed(job, owner, archive, url, expiresAt, summary.photos())) {
+        metrics.completed(archive.size(), System.nanoTime() - started);
+        log.info("export {} done: {} photos, {} bytes, sha256 {}", job.exportId(), summary.photos(),
+            archive.size(), archive.sha256());
+      } else if (!"completed".equals(exports.status(job.exportId()))) {
+        // Failed meanwhile (the user was hard-deleted): the archive just stored must not outlive that.
+        store.deleteEveryVersion(properties.bucket(), key);
+        log.warn("export {} ended while it was built ({}); its archive was removed", job.exportId(),
+            exports.status(job.exportId()));
+      }
+    } catch (ExportFailure e) {
+      log.warn("export {} failed: {}", job.exportId(), e.reason());
+      if (outcomes.failed(job, owner, e.reason())) {
+        metrics.failed();
+      }
+    } catch (ProgressReporter.ClaimLost e) {
+      log.warn("export {} stopped: another worker took it over (this one stalled past its lease)", job.exportId());
+    } catch (RuntimeException e) {
+      retryOrFail(job, e);
+    } finally {
+      metrics.ended();
+      MDC.remove("exportId");
+    }
+  }
+
+  private void retryOrFail(ExportJob job, RuntimeException e) {
+    String reason = "export_error: " + e.getMessage();
+    if (job.attempt() < properties.maxAttempts()) {
+      log.warn("export {} attempt {} failed; it is tried again: {}", job.exportId(), job.attempt(), e.toString(), e);
+      exports.release(job.exportId(), owner, reason);
+    } else {
+      log.error("export {} failed after {} attempts", job.exportId(), job.attempt(), e);
+      if (outcomes.failed(job, owner, "storage_unavailable: " + e.getMessage()
+          + " (after " + job.attempt() + " attempts; ask again when storage is healthy)")) {
+        metrics.failed();
+      }
+    }
+  }
+
+  private static void flush(BufferedOutputStream out) {
+    try {
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("sending the archive failed", e);
+    }
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "export-service";
+    }
+  }
+}
