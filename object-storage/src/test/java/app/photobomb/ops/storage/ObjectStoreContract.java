@@ -43,6 +43,43 @@ public abstract class ObjectStoreContract {
     return true;
   }
 
+  /** Whether the adapter takes objects of unknown size through {@link ObjectStore#upload} (GCS and local do). */
+  protected boolean uploadsOfUnknownSize() {
+    return false;
+  }
+
+  @Test
+  void uploadOfUnknownSizeIsStoredOnCommitAndNothingWhenAbandoned() throws IOException {
+    if (!uploadsOfUnknownSize()) {
+      assertThatThrownBy(() -> store().upload(bucket(), uniqueKey("a.zip"), "application/zip"))
+          .as("a store that needs sizes up front says so").isInstanceOf(UnsupportedOperationException.class);
+      return;
+    }
+    byte[] bytes = randomBytes(700_000);
+    String key = uniqueKey("archive.zip");
+    String abandonedKey = uniqueKey("abandoned.zip");
+
+    StoredObject stored;
+    try (app.photobomb.ops.common.storage.ObjectUpload upload = store().upload(bucket(), key, "application/zip")) {
+      for (int offset = 0; offset < bytes.length; offset += 65_536) {
+        upload.write(bytes, offset, Math.min(65_536, bytes.length - offset));
+      }
+      assertThat(store().stat(bucket(), key)).as("invisible before the commit").isEmpty();
+      stored = upload.commit();
+    }
+    try (app.photobomb.ops.common.storage.ObjectUpload upload = store().upload(bucket(), abandonedKey, "x/y")) {
+      upload.write(bytes, 0, 1_000);
+    }
+
+    assertThat(stored.size()).isEqualTo(bytes.length);
+    assertThat(stored.sha256()).isEqualTo(sha256(bytes));
+    try (InputStream in = store().get(bucket(), key)) {
+      assertThat(in.readAllBytes()).isEqualTo(bytes);
+    }
+    assertThat(store().stat(bucket(), abandonedKey)).as("an abandoned upload stores nothing").isEmpty();
+    assertThat(store().listVersions(bucket(), abandonedKey, null, 10).versions()).isEmpty();
+  }
+
   @Test
   void putThenGetReturnsTheSameBytesWithTheirSha256() throws IOException {
     byte[] bytes = randomBytes(300_000);

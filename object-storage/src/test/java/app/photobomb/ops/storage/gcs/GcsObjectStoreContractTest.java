@@ -164,4 +164,9 @@ class GcsObjectStoreContractTest extends ObjectStoreContract {
     assertThat(store.stat(BUCKET, key)).hasValueSatisfying(version ->
         assertThat(version.versionId()).isEqualTo(newer.versionId()));
   }
+
+  @Override
+  protected boolean uploadsOfUnknownSize() {
+    return true;
+  }
 }

@@ -76,4 +76,9 @@ class LocalFileObjectStoreContractTest extends ObjectStoreContract {
     return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).GET().build(),
         HttpResponse.BodyHandlers.discarding()).statusCode();
   }
+
+  @Override
+  protected boolean uploadsOfUnknownSize() {
+    return true;
+  }
 }
