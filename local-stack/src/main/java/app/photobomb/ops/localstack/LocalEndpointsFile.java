@@ -22,6 +22,7 @@ final class LocalEndpointsFile {
     properties.setProperty("jdbc.password", LocalStack.APP_PASSWORD);
     properties.setProperty("redis.url", stack.endpoints().redisUrl());
     properties.setProperty("object.store.root", stack.objectStoreRoot().toString());
+    properties.setProperty("download.links.url", stack.linkBaseUrl());
     for (Map.Entry<LocalService, Integer> port : stack.servicePorts().entrySet()) {
       properties.setProperty(port.getKey().serviceName() + ".url", "http://127.0.0.1:" + port.getValue());
     }

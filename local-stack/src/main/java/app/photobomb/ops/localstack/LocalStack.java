@@ -2,10 +2,14 @@ package app.photobomb.ops.localstack;
 
 import app.photobomb.ops.relay.OutboxRelay;
 import app.photobomb.ops.relay.OutboxRelaySettings;
+import app.photobomb.ops.storage.local.LocalFileObjectStore;
+import app.photobomb.ops.storage.local.LocalLinkSigner;
+import app.photobomb.ops.storage.local.LocalObjectServer;
 import app.photobomb.ops.testsupport.EmbeddedServers;
 import app.photobomb.ops.testsupport.ServerEndpoints;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -44,6 +48,7 @@ public final class LocalStack implements AutoCloseable {
   private final String linkSecret = java.util.UUID.randomUUID().toString();
   private ServerEndpoints endpoints;
   private DemoSummary demo;
+  private String linkBaseUrl;
 
   private LocalStack(LocalStackSettings settings) {
     this.settings = settings;
@@ -87,6 +92,7 @@ public final class LocalStack implements AutoCloseable {
     String jdbcUrl = endpoints.jdbcUrl(DATABASE);
     Flyway.configure().dataSource(jdbcUrl, APP_USER, APP_PASSWORD).locations("classpath:db/migration").load().migrate();
     demo = DemoData.load(dataSource(jdbcUrl), objectStoreRoot());
+    startLinkServer();
     running.add(OutboxRelay.start(new OutboxRelaySettings(endpoints.postgresHost(), endpoints.postgresPort(),
         DATABASE, endpoints.postgresUser(), endpoints.postgresPassword(), endpoints.kafkaBootstrapServers(),
         directory.resolve("outbox-relay.offsets"), "photobomb_outbox")));
@@ -103,6 +109,21 @@ public final class LocalStack implements AutoCloseable {
     LocalEndpointsFile.write(this, endpointsFile());
   }
 
+  /** Serves the download links the services sign (GCS serves them in production), e.g. of export archives. */
+  private void startLinkServer() {
+    java.time.Clock clock = java.time.Clock.systemUTC();
+    LocalLinkSigner signer = new LocalLinkSigner(linkSecret.getBytes(StandardCharsets.UTF_8), clock);
+    LocalObjectServer links = LocalObjectServer.start(settings.linkPort(),
+        new LocalFileObjectStore(objectStoreRoot(), signer, "http://127.0.0.1", clock), signer);
+    running.add(links);
+    linkBaseUrl = links.baseUrl();
+  }
+
+  /** Base URL of the download links, e.g. http://127.0.0.1:8090. */
+  public String linkBaseUrl() {
+    return linkBaseUrl;
+  }
+
   private String[] serviceArguments(LocalService service, String jdbcUrl) {
     Map<String, Object> properties = new java.util.LinkedHashMap<>(Map.of(
         "server.port", settings.servicePorts().get(service),
@@ -113,6 +134,7 @@ public final class LocalStack implements AutoCloseable {
         "spring.data.redis.url", endpoints.redisUrl(),
         "photobomb.storage.local.root", objectStoreRoot().toString(),
         "photobomb.storage.local.link-secret", linkSecret,
+        "photobomb.storage.local.link-base-url", linkBaseUrl,
         "logging.register-shutdown-hook", false));
     properties.putAll(settings.serviceProperties());
     return properties.entrySet().stream().map(p -> "--" + p.getKey() + "=" + p.getValue()).toArray(String[]::new);

@@ -16,7 +16,7 @@ final class LocalStackBanner {
     out.println("  PostgreSQL " + stack.jdbcUrl() + " (user " + LocalStack.APP_USER + ", password "
         + LocalStack.APP_PASSWORD + ")");
     out.println("  Redis      " + stack.endpoints().redisUrl());
-    out.println("  Objects    " + stack.objectStoreRoot());
+    out.println("  Objects    " + stack.objectStoreRoot() + " (download links served at " + stack.linkBaseUrl() + ")");
     stack.servicePorts().forEach((service, port) ->
         out.println("  " + String.format("%-18s", service.serviceName()) + "http://127.0.0.1:" + port + "/healthz"));
     out.println("  Endpoints file: " + stack.endpointsFile());
@@ -30,6 +30,7 @@ final class LocalStackBanner {
     out.println("  java -jar local-stack/target/local-stack.jar send user-export-requested \\");
     out.println("    '{\"exportId\":\"" + java.util.UUID.randomUUID() + "\",\"userId\":\"" + someone
         + "\",\"requestedBy\":\"" + someone + "\"}'");
+    out.println("  then read its link from user-export-completed (the service logs it too) and download it with curl.");
     out.println();
     out.println("Ctrl-C stops everything.");
   }

@@ -6,16 +6,17 @@ import java.util.Map;
 
 /**
  * Where the local stack keeps its files and which ports it listens on. From the environment:
- * {@code PHOTOBOMB_LOCAL_DIR} (default {@code .local}), {@code LOCAL_POSTGRES_PORT} (5432), {@code LOCAL_REDIS_PORT} (6379), and {@code <SERVICE>_PORT} such as
+ * {@code PHOTOBOMB_LOCAL_DIR} (default {@code .local}), {@code LOCAL_POSTGRES_PORT} (5432), {@code LOCAL_REDIS_PORT} (6379),
+ * {@code LOCAL_LINKS_PORT} (8090, serves the local store's download links, e.g. of exports), and {@code <SERVICE>_PORT} such as
  * {@code DELETION_SERVICE_PORT} (8081-8085). Port 0 means any free port. The Kafka broker
  * always takes a free port (the KRaft test kit picks it); the endpoints file names it.
  */
 public record LocalStackSettings(Path directory, ServerPorts serverPorts, Map<LocalService, Integer> servicePorts,
-    Map<String, String> serviceProperties) {
+    int linkPort, Map<String, String> serviceProperties) {
 
   /** The same settings with extra properties given to every service, e.g. a zero-day deletion grace. */
   public LocalStackSettings withServiceProperties(Map<String, String> properties) {
-    return new LocalStackSettings(directory, serverPorts, servicePorts, Map.copyOf(properties));
+    return new LocalStackSettings(directory, serverPorts, servicePorts, linkPort, Map.copyOf(properties));
   }
 
 
@@ -27,7 +28,7 @@ public record LocalStackSettings(Path directory, ServerPorts serverPorts, Map<Lo
     for (LocalService service : LocalService.values()) {
       servicePorts.put(service, port(env, service.portVariable(), service.defaultPort()));
     }
-    return new LocalStackSettings(directory, ports, servicePorts, Map.of());
+    return new LocalStackSettings(directory, ports, servicePorts, port(env, "LOCAL_LINKS_PORT", 8090), Map.of());
   }
 
   /** Every server and service on a free port, for tests. */
@@ -36,7 +37,7 @@ public record LocalStackSettings(Path directory, ServerPorts serverPorts, Map<Lo
     for (LocalService service : LocalService.values()) {
       servicePorts.put(service, 0);
     }
-    return new LocalStackSettings(directory, ServerPorts.ANY_FREE, servicePorts, Map.of());
+    return new LocalStackSettings(directory, ServerPorts.ANY_FREE, servicePorts, 0, Map.of());
   }
 
   private static int port(Map<String, String> env, String name, int fallback) {

@@ -61,11 +61,46 @@ class LocalStackTest {
       assertThat(endpoints.getProperty("redis.url")).startsWith("redis://");
       assertThat(endpoints.getProperty("deletion-service.url")).endsWith(":" + ports.get(LocalService.DELETION));
       postgresPort = stack.endpoints().postgresPort();
+      exportingADemoUserFromOnePublishedEventGivesADownloadableArchive(stack);
       deletingADemoUserWithZeroGraceWorksFromOnePublishedEvent(stack);
     }
 
     assertThat(listening(postgresPort)).as("PostgreSQL stopped").isFalse();
     ports.forEach((service, port) -> assertThat(listening(port)).as(service + " stopped").isFalse());
+  }
+
+  /** The README's export demo: one published UserExportRequested, then the link in the completion downloads it. */
+  private static void exportingADemoUserFromOnePublishedEventGivesADownloadableArchive(LocalStack stack)
+      throws Exception {
+    DemoSummary.DemoUser user = stack.demo().users().get(0);
+    UUID exportId = UUID.randomUUID();
+    CommandSender.send(stack.endpoints().kafkaBootstrapServers(), MessageCatalog.USER_EXPORT_REQUESTED,
+        user.userId().toString(), UUID.randomUUID().toString(),
+        ("{\"exportId\":\"" + exportId + "\",\"userId\":\"" + user.userId() + "\",\"requestedBy\":\""
+            + user.userId() + "\"}").getBytes(StandardCharsets.UTF_8));
+
+    String completed;
+    try (KafkaTestClient kafka = new KafkaTestClient(stack.endpoints().kafkaBootstrapServers())) {
+      completed = KafkaTestClient.text(kafka.await(MessageCatalog.USER_EXPORT_COMPLETED.topic(),
+          r -> KafkaTestClient.text(r).contains(exportId.toString()), Duration.ofSeconds(60)));
+    }
+    String url = new tools.jackson.databind.json.JsonMapper().readTree(completed).path("url").asString();
+    assertThat(url).startsWith(stack.linkBaseUrl());
+    Path archive = Files.createTempFile("export-", ".zip");
+    try {
+      java.net.http.HttpResponse<Path> download = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofFile(archive));
+      assertThat(download.statusCode()).isEqualTo(200);
+      try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(archive.toFile())) {
+        assertThat(zip.stream().filter(entry -> entry.getName().startsWith("photos/"))).hasSize(user.photoCount());
+        assertThat(new tools.jackson.databind.json.JsonMapper().readTree(
+            zip.getInputStream(zip.getEntry("metadata.json"))).path("user").path("email").asString())
+            .isEqualTo(user.email());
+      }
+    } finally {
+      Files.deleteIfExists(archive);
+    }
   }
 
   /** The README's demo: one published UserDeletionRequested removes a demo user's rows and files. */
