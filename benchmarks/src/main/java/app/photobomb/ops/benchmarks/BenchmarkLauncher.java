@@ -2,7 +2,7 @@ package app.photobomb.ops.benchmarks;
 
 import java.util.Arrays;
 
-/** {@code java -jar benchmarks.jar [messaging|storage|deletion]}: picks a benchmark, messaging by default. */
+/** {@code java -jar benchmarks.jar [messaging|storage|deletion|export]}: picks a benchmark, messaging by default. */
 public final class BenchmarkLauncher {
 
   private BenchmarkLauncher() {
@@ -15,7 +15,8 @@ public final class BenchmarkLauncher {
       case "messaging" -> MessagingBenchmark.main(rest);
       case "storage" -> StorageBenchmark.main(rest);
       case "deletion" -> DeletionBenchmark.main(rest);
-      default -> throw new IllegalArgumentException("benchmarks: messaging, storage or deletion, not " + which);
+      case "export" -> ExportBenchmark.main(rest);
+      default -> throw new IllegalArgumentException("benchmarks: messaging, storage, deletion or export, not " + which);
     }
   }
 }

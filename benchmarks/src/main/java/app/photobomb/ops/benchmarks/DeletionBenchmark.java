@@ -5,7 +5,6 @@ import app.photobomb.ops.deletion.domain.HardDeleter;
 import app.photobomb.ops.deletion.domain.ObjectDeleter;
 import app.photobomb.ops.storage.b2.FakeB2Server;
 import app.photobomb.ops.testsupport.EmbeddedServers;
-import app.photobomb.ops.testsupport.RealServers;
 import app.photobomb.ops.testsupport.ServerEndpoints;
 import app.photobomb.ops.testsupport.ServerPorts;
 import java.io.IOException;
@@ -20,7 +19,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.flywaydb.core.Flyway;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -93,7 +91,7 @@ public final class DeletionBenchmark {
         }
       }
     } finally {
-      deleteRecursively(work);
+      BenchEnv.deleteTree(work);
     }
     out.println("finished");
     System.exit(0);
@@ -159,9 +157,7 @@ public final class DeletionBenchmark {
 
   /** A fresh, migrated database holding the account (soft-deleted 31 days ago) and a bystander account. */
   private static String databaseWithAccount(ServerEndpoints endpoints, String name, int photos) throws SQLException {
-    String url = RealServers.database(endpoints, name);
-    Flyway.configure().dataSource(url, endpoints.postgresUser(), endpoints.postgresPassword())
-        .locations("classpath:db/migration").load().migrate();
+    String url = BenchDatabases.migrated(endpoints, name);
     try (Connection connection = DriverManager.getConnection(url, endpoints.postgresUser(),
         endpoints.postgresPassword()); Statement sql = connection.createStatement()) {
       insertAccount(sql, USER, photos, "now() - interval '31 days'");
@@ -234,10 +230,5 @@ public final class DeletionBenchmark {
         .run(settings.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
   }
 
-  private static void deleteRecursively(Path root) throws IOException {
-    try (var paths = Files.walk(root)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    }
-  }
 
 }

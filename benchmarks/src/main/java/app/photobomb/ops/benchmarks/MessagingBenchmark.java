@@ -5,7 +5,6 @@ import app.photobomb.ops.common.events.ScaleWorkersRequested;
 import app.photobomb.ops.common.events.WorkersScaled;
 import app.photobomb.ops.common.messaging.PayloadCodec;
 import app.photobomb.ops.testsupport.EmbeddedServers;
-import app.photobomb.ops.testsupport.RealServers;
 import app.photobomb.ops.testsupport.ServerEndpoints;
 import app.photobomb.ops.testsupport.ServerPorts;
 import java.io.PrintStream;
@@ -16,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import org.flywaydb.core.Flyway;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -50,12 +48,12 @@ public final class MessagingBenchmark {
       Rate kafka = RawBaselines.kafka(endpoints.kafkaBootstrapServers(), "raw-kafka-baseline", events, command);
       out.printf("raw Kafka produce->consume      %,10.0f events/s%n", kafka.perSecond());
 
-      String rawUrl = database(endpoints, "bench_raw");
+      String rawUrl = BenchDatabases.migrated(endpoints, "bench_raw");
       Rate postgres = RawBaselines.postgres(rawUrl + "?reWriteBatchedInserts=true", endpoints.postgresUser(),
           endpoints.postgresPassword(), events, 500, event);
       out.printf("raw PostgreSQL inserts (3 rows) %,10.0f events/s%n", postgres.perSecond());
 
-      try (ConfigurableApplicationContext service = startService(endpoints, database(endpoints, "bench_pipeline"))) {
+      try (ConfigurableApplicationContext service = startService(endpoints, BenchDatabases.migrated(endpoints, "bench_pipeline"))) {
         service.getBean(JdbcTemplate.class).execute(BenchmarkApplication.STATE_TABLE);
         PipelineLoad load = new PipelineLoad(endpoints.kafkaBootstrapServers(), MessageCatalog.SCALE_WORKERS_REQUESTED,
             MessageCatalog.WORKERS_SCALED, command);
@@ -86,12 +84,6 @@ public final class MessagingBenchmark {
     System.exit(0);
   }
 
-  private static String database(ServerEndpoints endpoints, String name) {
-    String url = RealServers.database(endpoints, name);
-    Flyway.configure().dataSource(url, endpoints.postgresUser(), endpoints.postgresPassword())
-        .locations("classpath:db/migration").load().migrate();
-    return url;
-  }
 
   private static ConfigurableApplicationContext startService(ServerEndpoints endpoints, String jdbcUrl) {
     Map<String, Object> properties = Map.ofEntries(

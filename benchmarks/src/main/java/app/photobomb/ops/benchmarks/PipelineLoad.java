@@ -166,14 +166,8 @@ final class PipelineLoad {
   }
 
   private void headers(ProducerRecord<String, byte[]> record, String correlationId) {
-    Map.of(CloudEventHeaders.ID, UUID.randomUUID().toString(),
-        CloudEventHeaders.TYPE, commandType.ceType(),
-        CloudEventHeaders.SOURCE, "urn:photobomb-ops:benchmark",
-        CloudEventHeaders.TIME, Instant.now().toString(),
-        CloudEventHeaders.SUBJECT, record.key(),
-        CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_1_0,
-        CloudEventHeaders.CONTENT_TYPE, CloudEventHeaders.APPLICATION_JSON,
-        CloudEventHeaders.CORRELATION_ID, correlationId)
+    CloudEventHeaders.forCommand(commandType, UUID.randomUUID().toString(), "urn:photobomb-ops:benchmark",
+        record.key(), correlationId)
         .forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
   }
 

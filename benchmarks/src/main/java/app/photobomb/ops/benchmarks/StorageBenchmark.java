@@ -75,7 +75,7 @@ public final class StorageBenchmark {
         }
       }
     } finally {
-      deleteTree(work);
+      BenchEnv.deleteTree(work);
     }
   }
 
@@ -133,13 +133,6 @@ public final class StorageBenchmark {
     return bytes / 1048576.0 / ((System.nanoTime() - startedNanos) / 1e9);
   }
 
-  private static void deleteTree(Path root) throws IOException {
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    }
-  }
 
   /** The B2 native API by hand: authorize, get an upload URL, upload, download by name. */
   private static final class RawB2 {

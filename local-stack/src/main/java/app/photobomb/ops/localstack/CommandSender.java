@@ -63,14 +63,7 @@ final class CommandSender {
         ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config)) {
       ProducerRecord<String, byte[]> record = new ProducerRecord<>(new TopicNames("").of(type), key, payload);
-      Map.of(CloudEventHeaders.ID, id,
-          CloudEventHeaders.TYPE, type.ceType(),
-          CloudEventHeaders.SOURCE, "urn:photobomb-ops:local-stack-cli",
-          CloudEventHeaders.TIME, Instant.now().toString(),
-          CloudEventHeaders.SUBJECT, key,
-          CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_1_0,
-          CloudEventHeaders.CONTENT_TYPE, CloudEventHeaders.APPLICATION_JSON,
-          CloudEventHeaders.CORRELATION_ID, id)
+      CloudEventHeaders.forCommand(type, id, "urn:photobomb-ops:local-stack-cli", key, id)
           .forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
       producer.send(record);
       producer.flush();

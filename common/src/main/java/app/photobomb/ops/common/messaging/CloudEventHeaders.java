@@ -20,4 +20,24 @@ public final class CloudEventHeaders {
 
   private CloudEventHeaders() {
   }
+
+  /**
+   * The headers of a command published from outside a service (another system, the CLI, a test or a
+   * benchmark): a CloudEvent from {@code source} about {@code subject}, with a correlation id when given.
+   */
+  public static java.util.Map<String, String> forCommand(app.photobomb.ops.common.events.MessageType<?> type, String id, String source,
+      String subject, String correlationId) {
+    java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+    headers.put(ID, id);
+    headers.put(TYPE, type.ceType());
+    headers.put(SOURCE, source);
+    headers.put(TIME, java.time.Instant.now().toString());
+    headers.put(SUBJECT, subject);
+    headers.put(SPEC_VERSION, SPEC_VERSION_1_0);
+    headers.put(CONTENT_TYPE, APPLICATION_JSON);
+    if (correlationId != null) {
+      headers.put(CORRELATION_ID, correlationId);
+    }
+    return headers;
+  }
 }

@@ -1,0 +1,215 @@
+package app.photobomb.ops.benchmarks;
+
+import app.photobomb.ops.common.events.MessageCatalog;
+import app.photobomb.ops.common.events.UserExportRequested;
+import app.photobomb.ops.common.messaging.CloudEventHeaders;
+import app.photobomb.ops.common.messaging.PayloadCodec;
+import app.photobomb.ops.storage.GeneratedContent;
+import app.photobomb.ops.testsupport.EmbeddedServers;
+import app.photobomb.ops.testsupport.KafkaTestClient;
+import app.photobomb.ops.testsupport.ServerEndpoints;
+import app.photobomb.ops.testsupport.ServerPorts;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import java.util.zip.ZipFile;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * Export throughput against a plain copy of the same files, in one run: a user with about 2 GiB of originals in
+ * the local store; the baseline copies those files to another directory (twice, before and after); the export
+ * is asked for over Kafka from the export-service running in its own JVM with its heap capped at 256 MiB, and
+ * timed from its claim to its completion as the database records them. Sizes by environment:
+ * BENCH_EXPORT_MB (2048), BENCH_EXPORT_PHOTO_MB (4), BENCH_EXPORT_HEAP (256m), BENCH_EXPORT_SERVICE_JAR
+ * (export-service/target/export-service-*-exec.jar).
+ */
+public final class ExportBenchmark {
+
+  private static final String BUCKET = "photobomb-originals";
+
+  private ExportBenchmark() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    long totalMb = BenchEnv.integer("BENCH_EXPORT_MB", 2048);
+    int photoMb = BenchEnv.integer("BENCH_EXPORT_PHOTO_MB", 4);
+    String heap = System.getenv().getOrDefault("BENCH_EXPORT_HEAP", "256m");
+    Path serviceJar = serviceJar();
+    int photos = (int) (totalMb / photoMb);
+    PrintStream out = System.out;
+    Path work = Files.createTempDirectory("photobomb-export-bench");
+    Process service = null;
+    try (EmbeddedServers servers = EmbeddedServers.start(ServerPorts.ANY_FREE, null)) {
+      ServerEndpoints endpoints = servers.endpoints();
+      String url = BenchDatabases.migrated(endpoints, "bench_export");
+      JdbcTemplate jdbc = new JdbcTemplate(new DriverManagerDataSource(url, endpoints.postgresUser(),
+          endpoints.postgresPassword()));
+      Path store = work.resolve("objects");
+      UUID userId = UUID.randomUUID();
+      List<Path> originals = seed(jdbc, store, userId, photos, (long) photoMb << 20);
+      long bytes = photos * ((long) photoMb << 20);
+      out.printf("one user with %,d photos of %d MiB = %,d MiB of originals; export-service heap -Xmx%s%n", photos,
+          photoMb, bytes >> 20, heap);
+
+      double copyBefore = copy(originals, work.resolve("copy-1"));
+      service = startService(serviceJar, heap, endpoints, url, store, work.resolve("export-service.log"));
+      awaitHealthy(service, work.resolve("export-service.log"));
+      UUID exportId = UUID.randomUUID();
+      request(endpoints, exportId, userId);
+      Map<String, Object> row = awaitCompleted(jdbc, exportId, service);
+      double exportSeconds = ((Timestamp) row.get("completed_at")).getTime() / 1000.0
+          - ((Timestamp) row.get("started_at")).getTime() / 1000.0;
+      double copyAfter = copy(originals, work.resolve("copy-2"));
+      long archiveBytes = ((Number) row.get("bytes")).longValue();
+      verify(store.resolve("photobomb-exports").resolve((String) row.get("object_key")), photos);
+
+      double copyRate = (bytes >> 20) / ((copyBefore + copyAfter) / 2);
+      double exportRate = (bytes >> 20) / exportSeconds;
+      out.printf("plain file copy of the originals  %7.2f s, %7.2f s  (mean %,.0f MiB/s)%n", copyBefore, copyAfter,
+          copyRate);
+      out.printf("export (claim -> completed)        %7.2f s           (%,.0f MiB/s of originals; archive %,d MiB)%n",
+          exportSeconds, exportRate, archiveBytes >> 20);
+      out.printf("ratio export / plain copy %.2f%n", exportRate / copyRate);
+    } finally {
+      if (service != null) {
+        service.destroy();
+        service.waitFor();
+      }
+      BenchEnv.deleteTree(work);
+    }
+    out.println("finished");
+    System.exit(0);
+  }
+
+  private static Path serviceJar() throws IOException {
+    String configured = System.getenv("BENCH_EXPORT_SERVICE_JAR");
+    if (configured != null) {
+      return Path.of(configured);
+    }
+    try (Stream<Path> jars = Files.list(Path.of("export-service", "target"))) {
+      return jars.filter(p -> p.getFileName().toString().endsWith("-exec.jar")).findFirst()
+          .orElseThrow(() -> new IllegalStateException("build it first: ./mvnw -q -DskipTests -pl export-service -am "
+              + "package (or set BENCH_EXPORT_SERVICE_JAR)"));
+    }
+  }
+
+  private static List<Path> seed(JdbcTemplate jdbc, Path store, UUID userId, int photos, long size)
+      throws IOException {
+    jdbc.update("INSERT INTO users (user_id, email) VALUES (?, 'bench@example.com')", userId);
+    List<Path> files = new ArrayList<>();
+    for (int i = 0; i < photos; i++) {
+      UUID photoId = UUID.randomUUID();
+      String key = "originals/" + userId + "/" + photoId + ".jpg";
+      Path file = Files.createDirectories(store.resolve(BUCKET).resolve("originals").resolve(userId.toString()))
+          .resolve(photoId + ".jpg");
+      try (InputStream in = new GeneratedContent(size, i)) {
+        Files.copy(in, file);
+      }
+      files.add(file);
+      jdbc.update("""
+          INSERT INTO photos (photo_id, user_id, upload_id, original_filename, content_type, uploaded_at)
+          VALUES (?, ?, ?, ?, 'image/jpeg', ?)""", photoId, userId, UUID.randomUUID(), "IMG_" + i + ".jpg",
+          Timestamp.from(Instant.now().minusSeconds(photos - i)));
+      jdbc.update("""
+          INSERT INTO photo_files (photo_id, user_id, kind, provider, bucket, object_key, size_bytes)
+          VALUES (?, ?, 'original', 'local', ?, ?, ?)""", photoId, userId, BUCKET, key, size);
+    }
+    return files;
+  }
+
+  /** The baseline: the same bytes read and written once, file by file, with nothing else done to them. */
+  private static double copy(List<Path> originals, Path target) throws IOException {
+    Files.createDirectories(target);
+    long start = System.nanoTime();
+    for (Path file : originals) {
+      Files.copy(file, target.resolve(file.getFileName()));
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    BenchEnv.deleteTree(target);
+    return seconds;
+  }
+
+  private static Process startService(Path jar, String heap, ServerEndpoints endpoints, String jdbcUrl, Path store,
+      Path log) throws IOException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx" + heap, "-jar", jar.toString(),
+        "--server.port=0",
+        "--spring.datasource.url=" + jdbcUrl,
+        "--spring.datasource.username=" + endpoints.postgresUser(),
+        "--spring.datasource.password=" + endpoints.postgresPassword(),
+        "--spring.kafka.bootstrap-servers=" + endpoints.kafkaBootstrapServers(),
+        "--photobomb.storage.primary=local",
+        "--photobomb.storage.exports=local",
+        "--photobomb.storage.local.root=" + store,
+        "--photobomb.storage.local.link-secret=benchmark-link-secret-0123456789",
+        "--photobomb.export.poll-interval=200ms"));
+    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  /** The service has started once it has migrated and its consumers run; its log says when it is up. */
+  private static void awaitHealthy(Process service, Path log) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!service.isAlive()) {
+        throw new IllegalStateException("export-service exited; see " + log);
+      }
+      if (Files.exists(log) && Files.readString(log).contains("Started ExportServiceApplication")) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("export-service did not start within 2 minutes; see " + log);
+  }
+
+  private static void request(ServerEndpoints endpoints, UUID exportId, UUID userId) {
+    try (KafkaTestClient kafka = new KafkaTestClient(endpoints.kafkaBootstrapServers())) {
+      String id = UUID.randomUUID().toString();
+      kafka.send(MessageCatalog.USER_EXPORT_REQUESTED.topic(), userId.toString(),
+          CloudEventHeaders.forCommand(MessageCatalog.USER_EXPORT_REQUESTED, id, "urn:photobomb-ops:benchmark",
+              userId.toString(), id),
+          new PayloadCodec().encode(new UserExportRequested(exportId, userId, userId.toString()))
+              .getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static Map<String, Object> awaitCompleted(JdbcTemplate jdbc, UUID exportId, Process service)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
+    while (System.nanoTime() < deadline && service.isAlive()) {
+      List<Map<String, Object>> rows = jdbc.queryForList(
+          "SELECT status, started_at, completed_at, bytes, object_key, failure_reason FROM exports WHERE export_id = ?",
+          exportId);
+      if (!rows.isEmpty() && !List.of("queued", "running").contains(rows.get(0).get("status"))) {
+        if (!"completed".equals(rows.get(0).get("status"))) {
+          throw new IllegalStateException("export ended " + rows.get(0));
+        }
+        return rows.get(0);
+      }
+      Thread.sleep(500);
+    }
+    throw new IllegalStateException("export did not complete (service alive: " + service.isAlive() + ")");
+  }
+
+  /** The archive opens and holds every photo, so the figure is of a real archive. */
+  private static void verify(Path archive, int photos) throws IOException {
+    try (ZipFile zip = new ZipFile(archive.toFile())) {
+      long count = zip.stream().filter(entry -> entry.getName().startsWith("photos/")).count();
+      if (count != photos) {
+        throw new IllegalStateException("archive holds " + count + " photos, not " + photos);
+      }
+    }
+  }
+
+}
