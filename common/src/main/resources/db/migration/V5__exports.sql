@@ -2,9 +2,12 @@
 -- No foreign key to users: the row outlives a hard-deleted account, to record that its archive was removed.
 CREATE TABLE exports (
     export_id      uuid PRIMARY KEY,
+    -- order of arrival: requests handled in one transaction share their requested_at
+    seq            bigserial NOT NULL UNIQUE,
     user_id        uuid NOT NULL,
     requested_by   text NOT NULL,
     status         text NOT NULL CHECK (status IN ('queued', 'running', 'completed', 'failed', 'removed')),
+    -- archives live at exports/<user_id>/<export_id>-<attempt>.zip: each attempt writes its own key
     correlation_id text,
     causation_id   text,
     attempts       integer NOT NULL DEFAULT 0,
@@ -25,6 +28,13 @@ CREATE TABLE exports (
     removed_at     timestamptz,
     updated_at     timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX exports_claimable_idx ON exports (requested_at) WHERE status IN ('queued', 'running');
+CREATE INDEX exports_claimable_idx ON exports (seq) WHERE status IN ('queued', 'running');
 CREATE INDEX exports_user_idx ON exports (user_id);
 CREATE INDEX exports_expiry_idx ON exports (expires_at) WHERE status = 'completed';
+
+-- Users hard-deleted: their whole exports/<user_id>/ prefix is swept by the retention job until the row is a
+-- day old, so that an archive a stalled worker stores after the hard delete is found too.
+CREATE TABLE export_purges (
+    user_id      uuid PRIMARY KEY,
+    requested_at timestamptz NOT NULL DEFAULT now()
+);

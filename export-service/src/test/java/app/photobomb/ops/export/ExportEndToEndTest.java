@@ -205,7 +205,7 @@ class ExportEndToEndTest {
     UUID userId = data().user("hostile@example.com");
     List<String> names = List.of("../../etc/passwd", "/etc/shadow.jpg", "IMG.jpg", "IMG.jpg", "img.JPG",
         "Ünïcødé 照片 🎉.jpg", "x".repeat(400) + ".jpeg", "C:\\Users\\eve\\evil.png", "new\nline\u0007\r.jpg", "..",
-        "..jpg", " .hidden.heic");
+        "..jpg", " .hidden.heic", "CON.jpg", "nul.tar.gz", "\u3164.jpg", "ภาพถ่าย.jpg", "σ.jpg", "ς.jpg");
     Map<UUID, byte[]> photos = data().photos(userId, names, 1_000);
     UUID exportId = UUID.randomUUID();
 
@@ -228,7 +228,7 @@ class ExportEndToEndTest {
       }
       assertThat(photoNames).hasSize(names.size())
           .contains("passwd.jpg", "shadow.jpg", "IMG.jpg", "IMG (2).jpg", "img (3).JPG", "Ünïcødé 照片 _.jpg",
-              "evil.png");
+              "evil.png", "hidden.heic", "_CON.jpg", "_nul.tar.gz", "_.jpg", "ภาพถ่าย.jpg", "σ.jpg", "ς (2).jpg");
       assertThat(photoNames).anyMatch(n -> n.startsWith("xxxxxxxx") && n.endsWith(".jpeg"));
       JsonNode metadata = json.readTree(zip.getInputStream(zip.getEntry("metadata.json")));
       for (JsonNode photo : metadata.path("photos")) {
@@ -295,7 +295,7 @@ class ExportEndToEndTest {
     UUID exportId = UUID.randomUUID();
     request(exportId, userId, userId.toString());
     UserExportCompleted first = completed(exportId);
-    String key = "exports/" + userId + "/" + exportId + ".zip";
+    String key = objectKey(exportId);
     String version = exports.stat(EXPORTS, key).orElseThrow().versionId();
 
     request(exportId, userId, userId.toString());
@@ -316,9 +316,9 @@ class ExportEndToEndTest {
     UUID userId = data().user("crash@example.com");
     Map<UUID, byte[]> photos = data().photos(userId, List.of("a.jpg", "b.jpg"), 5_000);
     UUID exportId = UUID.randomUUID();
-    String key = "exports/" + userId + "/" + exportId + ".zip";
-    // A worker claimed it, wrote a broken archive and died: its lease ran out.
-    exports.put(EXPORTS, key, new ByteArrayInputStream(new byte[] {'P', 'K', 0, 0}), 4, "application/zip");
+    String firstAttempt = "exports/" + userId + "/" + exportId + "-1.zip";
+    // A worker claimed it, stored a broken archive and died before recording it: its lease ran out.
+    exports.put(EXPORTS, firstAttempt, new ByteArrayInputStream(new byte[] {'P', 'K', 0, 0}), 4, "application/zip");
     jdbc.update("""
         INSERT INTO exports (export_id, user_id, requested_by, status, attempts, lease_owner, lease_until,
             correlation_id, causation_id, started_at)
@@ -331,7 +331,9 @@ class ExportEndToEndTest {
       assertThat(zip.size()).isEqualTo(2 + 3);
       assertManifestMatches(zip);
     }
-    assertThat(exports.listVersions(EXPORTS, key, null, 10).versions()).as("only the rebuilt archive").hasSize(1);
+    assertThat(objectKey(exportId)).endsWith(exportId + "-2.zip");
+    assertThat(exports.listVersions(EXPORTS, "exports/" + userId + "/", null, 10).versions())
+        .as("only the rebuilt archive").extracting(v -> v.key()).containsExactly(objectKey(exportId));
     assertThat(jdbc.queryForObject("SELECT attempts FROM exports WHERE export_id = ?", Integer.class, exportId))
         .isEqualTo(2);
     assertThat(photos).hasSize(2);
@@ -350,7 +352,7 @@ class ExportEndToEndTest {
     } finally {
       b2.unavailable(false);
     }
-    assertThat(exports.stat(EXPORTS, "exports/" + userId + "/" + exportId + ".zip")).isEmpty();
+    assertThat(exports.listVersions(EXPORTS, "exports/" + userId + "/", null, 10).versions()).isEmpty();
   }
 
   @Test
@@ -386,8 +388,9 @@ class ExportEndToEndTest {
     assertThat(get(sevenDaysLater).statusCode()).as("the same link seven days later").isEqualTo(403);
 
     jdbc.update("UPDATE exports SET expires_at = now() - interval '1 second' WHERE export_id = ?", exportId);
-    assertThat(retention.removeExpired()).isOne();
-    assertThat(exports.stat(EXPORTS, "exports/" + userId + "/" + exportId + ".zip")).isEmpty();
+    String key = objectKey(exportId);
+    assertThat(retention.sweep()).isOne();
+    assertThat(exports.stat(EXPORTS, key)).isEmpty();
     assertThat(jdbc.queryForObject("SELECT status FROM exports WHERE export_id = ?", String.class, exportId))
         .isEqualTo("removed");
   }
@@ -399,8 +402,10 @@ class ExportEndToEndTest {
     UUID exportId = UUID.randomUUID();
     request(exportId, userId, userId.toString());
     completed(exportId);
-    String key = "exports/" + userId + "/" + exportId + ".zip";
+    String key = objectKey(exportId);
     assertThat(exports.stat(EXPORTS, key)).isPresent();
+    String stray = "exports/" + userId + "/" + UUID.randomUUID() + "-1.zip";
+    exports.put(EXPORTS, stray, new ByteArrayInputStream(new byte[10]), 10, "application/zip");
 
     UserHardDeleted deleted = new UserHardDeleted(userId, Map.of("users", 1L), 4, 2_000);
     kafka.send(MessageCatalog.USER_HARD_DELETED.topic(), userId.toString(),
@@ -408,8 +413,14 @@ class ExportEndToEndTest {
         codec.encode(deleted).getBytes(StandardCharsets.UTF_8));
 
     Awaitility.await().atMost(WAIT).until(() -> exports.stat(EXPORTS, key).isEmpty());
+    Awaitility.await("anything else under the user's prefix").atMost(WAIT)
+        .until(() -> exports.stat(EXPORTS, stray).isEmpty());
     Awaitility.await().atMost(WAIT).until(() -> "removed".equals(
         jdbc.queryForObject("SELECT status FROM exports WHERE export_id = ?", String.class, exportId)));
+  }
+
+  private String objectKey(UUID exportId) {
+    return jdbc.queryForObject("SELECT object_key FROM exports WHERE export_id = ?", String.class, exportId);
   }
 
   private String request(UUID exportId, UUID userId, String requestedBy) {

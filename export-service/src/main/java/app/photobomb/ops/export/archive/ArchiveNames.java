@@ -11,8 +11,9 @@ import java.util.UUID;
 /**
  * Names of the photos inside an archive, from names users gave them: only the last path segment is kept, every
  * character outside letters, digits and a few marks becomes {@code _}, the extension is kept (or derived from the
- * content type), the name fits 200 bytes, and a name already taken (ignoring case, as Windows and macOS do) gets
- * {@code " (2)"}, {@code " (3)"}... So no name can leave {@code photos/}, be absolute, or overwrite another.
+ * content type), the name fits 200 bytes, Windows device names ({@code CON}, {@code NUL}, {@code COM1}...) get a
+ * leading {@code _}, and a name already taken (ignoring case, as Windows and macOS do) gets {@code " (2)"},
+ * {@code " (3)"}... So no name can leave {@code photos/}, be absolute, hide, or overwrite another.
  */
 public final class ArchiveNames {
 
@@ -22,6 +23,12 @@ public final class ArchiveNames {
   private static final Map<String, String> EXTENSIONS = Map.of("image/jpeg", "jpg", "image/png", "png",
       "image/heic", "heic", "image/heif", "heif", "image/webp", "webp", "image/gif", "gif", "image/tiff", "tif",
       "image/avif", "avif", "video/mp4", "mp4", "video/quicktime", "mov");
+
+  /** Windows opens a device, not a file, for these names whatever their extension. */
+  private static final java.util.regex.Pattern DEVICE_NAME =
+      java.util.regex.Pattern.compile("(?i)(CON|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³])");
+  /** Letters that render as nothing: a name made of them would look empty. */
+  private static final String INVISIBLE_LETTERS = "\u115F\u1160\u3164\uFFA0";
 
   private final String folder;
   private final Set<String> taken = new HashSet<>();
@@ -44,12 +51,20 @@ public final class ArchiveNames {
     if (stem.isEmpty()) {
       stem = photoId.toString();
     }
+    if (DEVICE_NAME.matcher(stem.contains(".") ? stem.substring(0, stem.indexOf('.')).trim() : stem).matches()) {
+      stem = "_" + stem;
+    }
     stem = truncate(stem, MAX_NAME_BYTES - extension.length() - 1);
     String name = stem + "." + extension;
-    for (int copy = 2; !taken.add(name.toLowerCase(Locale.ROOT)); copy++) {
+    for (int copy = 2; !taken.add(folded(name)); copy++) {
       name = stem + " (" + copy + ")." + extension;
     }
     return folder + name;
+  }
+
+  /** Case folding close to what case-insensitive file systems do (so that Σ, σ and ς are one letter). */
+  private static String folded(String name) {
+    return name.toLowerCase(Locale.ROOT).toUpperCase(Locale.ROOT);
   }
 
   private static String lastSegment(String name) {
@@ -57,12 +72,21 @@ public final class ArchiveNames {
     return normalized.substring(normalized.lastIndexOf('/') + 1);
   }
 
-  /** Letters, digits, spaces and {@code - _ . , ( ) + @ & =}; no control characters; no leading dots or spaces. */
+  /**
+   * Letters (but not invisible ones), digits, combining marks after a letter (Thai, Devanagari...), spaces and
+   * {@code - _ . , ( ) + @ & =}; no control, format or bidi characters; no leading dots or spaces.
+   */
   private static String clean(String stem) {
     String composed = Normalizer.normalize(stem, Normalizer.Form.NFC);
     StringBuilder clean = new StringBuilder();
-    composed.codePoints().forEach(c -> clean.appendCodePoint(
-        Character.isLetterOrDigit(c) || " -_.,()+@&=".indexOf(c) >= 0 ? c : '_'));
+    composed.codePoints().forEach(c -> {
+      boolean mark = Character.getType(c) == Character.NON_SPACING_MARK
+          || Character.getType(c) == Character.COMBINING_SPACING_MARK;
+      boolean kept = Character.isLetterOrDigit(c) && INVISIBLE_LETTERS.indexOf(c) < 0
+          || mark && clean.length() > 0 && clean.charAt(clean.length() - 1) != '_'
+          || " -_.,()+@&=".indexOf(c) >= 0;
+      clean.appendCodePoint(kept ? c : '_');
+    });
     return clean.toString().replaceAll("^[ .]+", "").replaceAll("[ .]+$", "");
   }
 

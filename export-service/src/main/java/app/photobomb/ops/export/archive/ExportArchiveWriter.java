@@ -67,7 +67,8 @@ public class ExportArchiveWriter {
     StreamingZipWriter zip = new StreamingZipWriter(out);
     Map<UUID, ArchivedFile> files = writePhotos(zip, userId, total, progress);
     List<ArchivedFile> others = new ArrayList<>();
-    others.add(writeEntry(zip, "metadata.json", entry -> writeMetadata(entry, exportId, userId, profile, files)));
+    others.add(writeEntry(zip, "metadata.json",
+        entry -> writeMetadata(entry, exportId, userId, profile, files, progress)));
     others.add(writeEntry(zip, "README.txt", entry -> entry.write(readme().getBytes(StandardCharsets.UTF_8))));
     writeEntry(zip, "manifest.sha256", entry -> writeManifest(entry, files, others));
     try {
@@ -96,7 +97,8 @@ public class ExportArchiveWriter {
           }
           String name = names.next(row.getString(2), row.getString(3), photoId);
           Instant uploaded = row.getTimestamp(4).toInstant();
-          ArchivedFile file = copyOriginal(zip, name, uploaded, row.getString(5), row.getString(6), photoId, buffer);
+          ArchivedFile file = copyOriginal(zip, name, uploaded, row.getString(5), row.getString(6), photoId, buffer,
+              progress);
           files.put(photoId, file);
           bytes[0] += file.bytes();
           progress.photoWritten(files.size(), total, bytes[0]);
@@ -105,7 +107,7 @@ public class ExportArchiveWriter {
   }
 
   private ArchivedFile copyOriginal(StreamingZipWriter zip, String name, Instant modified, String bucket, String key,
-      UUID photoId, byte[] buffer) {
+      UUID photoId, byte[] buffer, ExportProgress progress) {
     MessageDigest sha256 = sha256();
     long copied = 0;
     try (InputStream in = originals.get(bucket, key)) {
@@ -114,6 +116,7 @@ public class ExportArchiveWriter {
         entry.write(buffer, 0, n);
         sha256.update(buffer, 0, n);
         copied += n;
+        progress.stillWorking();
       }
       zip.closeEntry();
     } catch (ObjectNotFoundException e) {
@@ -141,7 +144,7 @@ public class ExportArchiveWriter {
   }
 
   private void writeMetadata(OutputStream entry, UUID exportId, UUID userId, String profile,
-      Map<UUID, ArchivedFile> files) {
+      Map<UUID, ArchivedFile> files, ExportProgress progress) {
     try (JsonGenerator out = json.createGenerator(entry)) {
       out.writeStartObject();
       out.writeStringProperty("format", "photobomb-export");
@@ -171,6 +174,7 @@ public class ExportArchiveWriter {
                   .put("sha256", file.sha256());
             }
             out.writeTree(photo);
+            progress.stillWorking();
           }, userId);
       out.writeEndArray();
       writeRawArray(out, "albums", """

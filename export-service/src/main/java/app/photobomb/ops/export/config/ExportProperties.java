@@ -40,8 +40,16 @@ public record ExportProperties(@DefaultValue("admin") List<String> operators,
     }
   }
 
-  /** Where an export's archive is stored: under the user's prefix, which the deletion-service sweeps. */
-  public String objectKey(java.util.UUID userId, java.util.UUID exportId) {
-    return "exports/" + userId + "/" + exportId + ".zip";
+  /**
+   * Where one attempt of an export stores its archive: under the user's prefix, which the deletion-service
+   * sweeps, and its own key per attempt, so that a stalled attempt can never overwrite or delete another's.
+   */
+  public String objectKey(java.util.UUID userId, java.util.UUID exportId, int attempt) {
+    return userPrefix(userId) + exportId + "-" + attempt + ".zip";
+  }
+
+  /** Every archive of a user is under this prefix. */
+  public String userPrefix(java.util.UUID userId) {
+    return "exports/" + userId + "/";
   }
 }

@@ -45,6 +45,12 @@ public class ExportOutcomes {
     return true;
   }
 
+  /** Renews the claim without a progress event (a long photo, the metadata); false when it was lost. */
+  @Transactional(propagation = Propagation.REQUIRES_NEW)
+  public boolean renewed(ExportJob job, String owner, Duration lease) {
+    return exports.renew(job.exportId(), owner, lease);
+  }
+
   @Transactional(propagation = Propagation.REQUIRES_NEW)
   public boolean completed(ExportJob job, String owner, StoredObject archive, String url, Instant expiresAt,
       long photos) {

@@ -56,8 +56,9 @@ public class ExportRequests {
   }
 
   private String refusal(UserExportRequested command) {
-    boolean self = command.userId().toString().equalsIgnoreCase(command.requestedBy().trim());
-    if (!self && !properties.operators().contains(command.requestedBy())) {
+    String requestedBy = command.requestedBy().trim();
+    boolean self = command.userId().toString().equalsIgnoreCase(requestedBy);
+    if (!self && !properties.operators().contains(requestedBy)) {
       return "forbidden";
     }
     boolean known = jdbc.queryForObject("SELECT count(*) FROM users WHERE user_id = ?", Integer.class,

@@ -48,7 +48,8 @@ public class Exports {
 
   /**
    * Claims the oldest export that is queued, or running under an expired lease (its worker died), unless
-   * another export of the same user is running under a live lease or was asked for earlier.
+   * another export of the same user is running under a live lease or arrived earlier and is not finished. The
+   * outer WHERE repeats the status test: a row locked by a worker finishing it is re-checked after that commit.
    */
   @Transactional
   public Optional<ExportJob> claim(String owner, Duration lease) {
@@ -61,8 +62,9 @@ public class Exports {
             WHERE (e.status = 'queued' OR e.status = 'running' AND e.lease_until < now())
               AND NOT EXISTS (SELECT 1 FROM exports o WHERE o.user_id = e.user_id AND o.export_id <> e.export_id
                   AND (o.status = 'running' AND o.lease_until >= now()
-                       OR o.status IN ('queued', 'running') AND o.requested_at < e.requested_at))
-            ORDER BY e.requested_at LIMIT 1)
+                       OR o.status IN ('queued', 'running') AND o.seq < e.seq))
+            ORDER BY e.seq LIMIT 1 FOR UPDATE SKIP LOCKED)
+          AND (status = 'queued' OR status = 'running' AND lease_until < now())
         RETURNING export_id, user_id, requested_by, attempts, correlation_id, causation_id""",
         (row, i) -> new ExportJob(row.getObject(1, UUID.class), row.getObject(2, UUID.class), row.getString(3),
             row.getInt(4), row.getString(5), row.getString(6)),

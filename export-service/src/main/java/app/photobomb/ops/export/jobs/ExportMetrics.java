@@ -33,6 +33,11 @@ public class ExportMetrics {
         "Age of the oldest export not yet finished (alert when it grows)",
         "SELECT coalesce(extract(epoch FROM now() - min(requested_at)), 0) FROM exports "
             + "WHERE status IN ('queued', 'running')");
+    DatabaseGauge.register(registry, jdbc, "photobomb.export.completed.all",
+        "Exports completed (refusals and failures of every instance are in failed.all)",
+        "SELECT count(*) FROM exports WHERE status IN ('completed', 'removed')");
+    DatabaseGauge.register(registry, jdbc, "photobomb.export.failed.all", "Exports that ended failed or refused",
+        "SELECT count(*) FROM exports WHERE status = 'failed'");
     registry.gauge("photobomb.export.running", running);
     completed = Counter.builder("photobomb.export.exports").tag("outcome", "completed")
         .description("Exports finished by this instance").register(registry);

@@ -48,7 +48,7 @@ public class ExportScheduler implements SmartLifecycle {
       }), poll, poll, TimeUnit.MILLISECONDS);
     }
     long sweep = properties.retentionInterval().toMillis();
-    executor.scheduleWithFixedDelay(() -> guarded("retention sweep", retention::removeExpired), sweep, sweep,
+    executor.scheduleWithFixedDelay(() -> guarded("retention sweep", retention::sweep), sweep, sweep,
         TimeUnit.MILLISECONDS);
   }
 

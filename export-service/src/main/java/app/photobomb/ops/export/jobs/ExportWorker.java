@@ -1,6 +1,7 @@
 package app.photobomb.ops.export.jobs;
 
 import app.photobomb.ops.common.storage.ObjectStore;
+import app.photobomb.ops.common.storage.ObjectStoreException;
 import app.photobomb.ops.common.storage.ObjectUpload;
 import app.photobomb.ops.common.storage.StoredObject;
 import app.photobomb.ops.export.archive.ArchiveSummary;
@@ -51,7 +52,8 @@ public class ExportWorker {
 
   public ExportWorker(Exports exports, ExportOutcomes outcomes, ExportArchiveWriter writer,
       @Qualifier(ObjectStorageAutoConfiguration.EXPORTS) ObjectStore store, ExportProperties properties,
-      ExportMetrics metrics, Clock clock, PlatformTransactionManager transactions) {
+      ExportMetrics metrics, Clock clock, PlatformTransactionManager transactions, javax.sql.DataSource dataSource) {
+    requireConnections(dataSource, properties.workers());
     this.exports = exports;
     this.outcomes = outcomes;
     this.writer = writer;
@@ -62,6 +64,16 @@ public class ExportWorker {
     this.snapshot = new TransactionTemplate(transactions);
     snapshot.setReadOnly(true);
     snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+  }
+
+  /** Each worker holds a reading and a writing connection; the consumers and the retention sweep need some too. */
+  private static void requireConnections(javax.sql.DataSource dataSource, int workers) {
+    if (dataSource instanceof com.zaxxer.hikari.HikariDataSource hikari
+        && hikari.getMaximumPoolSize() < 2 * workers + 4) {
+      throw new IllegalStateException("PHOTOBOMB_EXPORT_WORKERS=" + workers + " needs a connection pool of at least "
+          + (2 * workers + 4) + " (SPRING_DATASOURCE_HIKARI_MAXIMUM_POOL_SIZE is " + hikari.getMaximumPoolSize()
+          + "): each worker reads through one connection and records progress through another");
+    }
   }
 
   /** Claims and builds one export; false when none was ready. */
@@ -76,18 +88,14 @@ public class ExportWorker {
     metrics.started();
     try {
       if (job.attempt() > properties.maxAttempts()) {
-        outcomes.failed(job, owner, "gave_up: " + properties.maxAttempts() + " attempts did not finish; see the "
-            + "export-service log for export " + job.exportId());
-        metrics.failed();
+        end(job, "gave_up: " + properties.maxAttempts() + " attempts did not finish; see the export-service log "
+            + "for export " + job.exportId());
         return;
       }
       log.info("building export {} of user {} (attempt {})", job.exportId(), job.userId(), job.attempt());
       long started = System.nanoTime();
-      String key = properties.objectKey(job.userId(), job.exportId());
-      int leftovers = store.deleteEveryVersion(properties.bucket(), key);
-      if (leftovers > 0) {
-        log.info("removed {} version(s) an earlier attempt left at {}/{}", leftovers, properties.bucket(), key);
-      }
+      removeArchives(job, 1, job.attempt() - 1);
+      String key = properties.objectKey(job.userId(), job.exportId(), job.attempt());
       ProgressReporter progress = new ProgressReporter(job, owner, outcomes, properties, metrics);
       StoredObject archive;
       ArchiveSummary summary;
@@ -95,6 +103,7 @@ public class ExportWorker {
         BufferedOutputStream out = new BufferedOutputStream(upload, UPLOAD_BUFFER);
         summary = snapshot.execute(status -> writer.write(job.exportId(), job.userId(), out, progress));
         flush(out);
+        progress.stillWorking();
         archive = upload.commit();
       }
       Instant expiresAt = clock.instant().plus(properties.linkValidity());
@@ -103,17 +112,15 @@ public class ExportWorker {
         metrics.completed(archive.size(), System.nanoTime() - started);
         log.info("export {} done: {} photos, {} bytes, sha256 {}", job.exportId(), summary.photos(),
             archive.size(), archive.sha256());
-      } else if (!"completed".equals(exports.status(job.exportId()))) {
-        // Failed meanwhile (the user was hard-deleted): the archive just stored must not outlive that.
-        store.deleteEveryVersion(properties.bucket(), key);
-        log.warn("export {} ended while it was built ({}); its archive was removed", job.exportId(),
-            exports.status(job.exportId()));
+      } else {
+        // Another worker took the export over, or the user's hard delete ended it: this attempt's archive goes.
+        removeArchives(job, job.attempt(), job.attempt());
+        log.warn("export {} was no longer this worker's when it finished ({}); its archive was removed",
+            job.exportId(), exports.status(job.exportId()));
       }
     } catch (ExportFailure e) {
       log.warn("export {} failed: {}", job.exportId(), e.reason());
-      if (outcomes.failed(job, owner, e.reason())) {
-        metrics.failed();
-      }
+      end(job, e.reason());
     } catch (ProgressReporter.ClaimLost e) {
       log.warn("export {} stopped: another worker took it over (this one stalled past its lease)", job.exportId());
     } catch (RuntimeException e) {
@@ -124,18 +131,36 @@ public class ExportWorker {
     }
   }
 
-  private void retryOrFail(ExportJob job, RuntimeException e) {
-    String reason = "export_error: " + e.getMessage();
-    if (job.attempt() < properties.maxAttempts()) {
-      log.warn("export {} attempt {} failed; it is tried again: {}", job.exportId(), job.attempt(), e.toString(), e);
-      exports.release(job.exportId(), owner, reason);
-    } else {
-      log.error("export {} failed after {} attempts", job.exportId(), job.attempt(), e);
-      if (outcomes.failed(job, owner, "storage_unavailable: " + e.getMessage()
-          + " (after " + job.attempt() + " attempts; ask again when storage is healthy)")) {
-        metrics.failed();
+  /** Fails the export, if still this worker's, and removes whatever any attempt of it stored. */
+  private void end(ExportJob job, String reason) {
+    if (outcomes.failed(job, owner, reason)) {
+      metrics.failed();
+      removeArchives(job, 1, job.attempt());
+    }
+  }
+
+  private void removeArchives(ExportJob job, int fromAttempt, int toAttempt) {
+    for (int attempt = fromAttempt; attempt <= toAttempt; attempt++) {
+      String key = properties.objectKey(job.userId(), job.exportId(), attempt);
+      if (store.deleteEveryVersion(properties.bucket(), key) > 0) {
+        log.info("removed what attempt {} of export {} stored at {}/{}", attempt, job.exportId(), properties.bucket(),
+            key);
       }
     }
+  }
+
+  private void retryOrFail(ExportJob job, RuntimeException e) {
+    boolean storage = e instanceof ObjectStoreException || e instanceof UncheckedIOException;
+    String detail = storage ? e.getMessage() : e.getClass().getSimpleName() + " (see the export-service log for "
+        + "export " + job.exportId() + ")";
+    if (job.attempt() < properties.maxAttempts()) {
+      log.warn("export {} attempt {} failed; it is tried again: {}", job.exportId(), job.attempt(), e.toString(), e);
+      exports.release(job.exportId(), owner, detail);
+      return;
+    }
+    log.error("export {} failed after {} attempts", job.exportId(), job.attempt(), e);
+    end(job, (storage ? "storage_unavailable: " : "export_error: ") + detail + " (after " + job.attempt()
+        + " attempts; " + (storage ? "ask again when storage is healthy)" : "report it to the operators)"));
   }
 
   private static void flush(BufferedOutputStream out) {

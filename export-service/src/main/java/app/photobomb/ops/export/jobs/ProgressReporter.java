@@ -18,6 +18,7 @@ final class ProgressReporter implements ExportProgress {
   private final ExportMetrics metrics;
   private final long intervalNanos;
   private long lastReport = System.nanoTime();
+  private long lastRenewal = lastReport;
   private long bytesCounted;
 
   ProgressReporter(ExportJob job, String owner, ExportOutcomes outcomes, ExportProperties properties,
@@ -39,7 +40,20 @@ final class ProgressReporter implements ExportProgress {
       return;
     }
     lastReport = now;
+    lastRenewal = now;
     if (!outcomes.progressed(job, owner, properties.lease(), photosDone, photosTotal, bytesWritten)) {
+      throw new ClaimLost();
+    }
+  }
+
+  @Override
+  public void stillWorking() {
+    long now = System.nanoTime();
+    if (now - lastRenewal < intervalNanos) {
+      return;
+    }
+    lastRenewal = now;
+    if (!outcomes.renewed(job, owner, properties.lease())) {
       throw new ClaimLost();
     }
   }

@@ -73,7 +73,13 @@ public final class LocalFileObjectStore implements ObjectStore {
     try {
       Files.createDirectories(target.getParent());
       Path temp = Files.createTempFile(target.getParent(), ".upload-", TEMP_SUFFIX);
-      OutputStream out = Files.newOutputStream(temp);
+      OutputStream out;
+      try {
+        out = Files.newOutputStream(temp);
+      } catch (IOException e) {
+        deleteQuietly(temp);
+        throw e;
+      }
       return new ObjectUpload() {
         @Override
         protected void send(byte[] buffer, int offset, int length) throws IOException {
