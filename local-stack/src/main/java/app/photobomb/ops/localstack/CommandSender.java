@@ -13,7 +13,8 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -33,6 +34,7 @@ final class CommandSender {
   }
 
   static void main(String[] args) {
+    quietLogs();
     PrintStream out = System.out;
     if (args.length != 3) {
       out.println("usage: java -jar local-stack/target/local-stack.jar send <topic> '<json>'");
@@ -51,9 +53,36 @@ final class CommandSender {
       return;
     }
     String id = UUID.randomUUID().toString();
-    send(bootstrapServers(), type, message.key(), id, payload);
+    String bootstrapServers = bootstrapServers();
+    send(bootstrapServers, type, message.key(), id, payload);
     out.println("sent " + type.name() + " to " + type.topic() + " key=" + message.key() + " ce_id=" + id
         + " correlation=" + id);
+    Duration wait = Duration.parse("PT" + System.getenv().getOrDefault("PHOTOBOMB_SEND_WAIT_SECONDS", "30") + "S");
+    out.println("answers (waiting up to " + wait.toSeconds() + " s; PHOTOBOMB_SEND_WAIT_SECONDS changes it):");
+    List<CommandAnswers.Answer> answers = CommandAnswers.await(bootstrapServers, id, wait, answer -> {
+      out.println("  " + answer.topic() + " " + answer.json());
+      String url = urlOf(answer.json());
+      if (url != null) {
+        out.println("  download: curl -o export.zip '" + url + "'");
+      }
+    });
+    if (answers.isEmpty()) {
+      out.println("  none yet; the services keep working (see their logs)");
+    }
+    System.exit(0);
+  }
+
+  /** The command line prints answers; the Kafka clients' start-up logging would bury them. */
+  private static void quietLogs() {
+    if (org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+        instanceof ch.qos.logback.classic.Logger root) {
+      root.setLevel(ch.qos.logback.classic.Level.WARN);
+    }
+  }
+
+  private static String urlOf(String json) {
+    String url = new tools.jackson.databind.json.JsonMapper().readTree(json).path("url").asString(null);
+    return url == null || url.isEmpty() ? null : url;
   }
 
   static void send(String bootstrapServers, MessageType<?> type, String key, String id, byte[] payload) {

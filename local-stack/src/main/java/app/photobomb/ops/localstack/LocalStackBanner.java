@@ -30,7 +30,7 @@ final class LocalStackBanner {
     out.println("  java -jar local-stack/target/local-stack.jar send user-export-requested \\");
     out.println("    '{\"exportId\":\"" + java.util.UUID.randomUUID() + "\",\"userId\":\"" + someone
         + "\",\"requestedBy\":\"" + someone + "\"}'");
-    out.println("  then read its link from user-export-completed (the service logs it too) and download it with curl.");
+    out.println("  it prints the answers, and the archive's download link when the export is done.");
     out.println();
     out.println("Ctrl-C stops everything.");
   }

@@ -74,16 +74,20 @@ class LocalStackTest {
       throws Exception {
     DemoSummary.DemoUser user = stack.demo().users().get(0);
     UUID exportId = UUID.randomUUID();
+    String commandId = UUID.randomUUID().toString();
     CommandSender.send(stack.endpoints().kafkaBootstrapServers(), MessageCatalog.USER_EXPORT_REQUESTED,
-        user.userId().toString(), UUID.randomUUID().toString(),
+        user.userId().toString(), commandId,
         ("{\"exportId\":\"" + exportId + "\",\"userId\":\"" + user.userId() + "\",\"requestedBy\":\""
             + user.userId() + "\"}").getBytes(StandardCharsets.UTF_8));
 
-    String completed;
-    try (KafkaTestClient kafka = new KafkaTestClient(stack.endpoints().kafkaBootstrapServers())) {
-      completed = KafkaTestClient.text(kafka.await(MessageCatalog.USER_EXPORT_COMPLETED.topic(),
-          r -> KafkaTestClient.text(r).contains(exportId.toString()), Duration.ofSeconds(60)));
-    }
+    // What `send` prints: the answers carrying the command's correlation id, the last one final.
+    List<CommandAnswers.Answer> answers = CommandAnswers.await(stack.endpoints().kafkaBootstrapServers(), commandId,
+        Duration.ofSeconds(60), answer -> { });
+    assertThat(answers).isNotEmpty().last().satisfies(answer -> {
+      assertThat(answer.name()).isEqualTo("UserExportCompleted");
+      assertThat(answer.isFinal()).isTrue();
+    });
+    String completed = answers.get(answers.size() - 1).json();
     String url = new tools.jackson.databind.json.JsonMapper().readTree(completed).path("url").asString();
     assertThat(url).startsWith(stack.linkBaseUrl());
     Path archive = Files.createTempFile("export-", ".zip");
