@@ -33,6 +33,7 @@ public class ObjectDeleter {
 
   private static final Logger log = LoggerFactory.getLogger(ObjectDeleter.class);
   private static final int TASKS_PER_PASS = 1000;
+  private static final int DONE_PER_UPDATE = 100;
 
   private final JdbcTemplate jdbc;
   private final ObjectStore originals;
@@ -109,31 +110,52 @@ public class ObjectDeleter {
         WHERE user_id = ? AND kind = 'object' AND status = 'pending'
         ORDER BY task_id LIMIT ?""", (row, i) -> new Task(row.getLong(1), row.getString(2), row.getString(3)),
         userId, TASKS_PER_PASS);
-    List<Future<?>> running = new ArrayList<>();
+    List<Future<Boolean>> running = new ArrayList<>();
     for (Task task : tasks) {
       running.add(executor.submit(() -> deleteTask(task)));
     }
-    for (Future<?> future : running) {
-      try {
-        future.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (ExecutionException e) {
-        log.warn("object deletion of user {} failed", userId, e.getCause());
+    List<Long> done = new ArrayList<>();
+    try {
+      for (int i = 0; i < running.size(); i++) {
+        if (running.get(i).get()) {
+          done.add(tasks.get(i).id());
+        }
+        if (done.size() == DONE_PER_UPDATE) {
+          markDone(done);
+        }
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      log.warn("object deletion of user {} failed", userId, e.getCause());
+    } finally {
+      markDone(done);
     }
   }
 
-  private void deleteTask(Task task) {
+  /**
+   * Marks deleted objects' tasks done, many per statement: a crash before this repeats their deletes, which is
+   * harmless (gone counts as deleted), and one commit per object would cost more than the delete itself.
+   */
+  private void markDone(List<Long> taskIds) {
+    if (!taskIds.isEmpty()) {
+      jdbc.update("UPDATE deletion_tasks SET status = 'done' WHERE task_id = ANY(?)",
+          (Object) taskIds.toArray(new Long[0]));
+      taskIds.clear();
+    }
+  }
+
+  /** Deletes every version of the task's key; false (and the failure recorded) when the store failed. */
+  private boolean deleteTask(Task task) {
     try {
       storeOf(task.bucket()).deleteEveryVersion(task.bucket(), task.key());
-      jdbc.update("UPDATE deletion_tasks SET status = 'done' WHERE task_id = ?", task.id());
+      return true;
     } catch (RuntimeException e) {
       jdbc.update("UPDATE deletion_tasks SET attempts = attempts + 1, last_error = ? WHERE task_id = ?",
           String.valueOf(e.getMessage()), task.id());
       log.warn("deleting {}/{} failed; it is retried on the next pass: {}", task.bucket(), task.key(),
           e.getMessage());
+      return false;
     }
   }
 
