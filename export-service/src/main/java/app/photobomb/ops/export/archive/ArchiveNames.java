@@ -31,7 +31,8 @@ public final class ArchiveNames {
   private static final String INVISIBLE_LETTERS = "\u115F\u1160\u3164\uFFA0";
 
   private final String folder;
-  private final Set<String> taken = new HashSet<>();
+  /** 64-bit hashes of the names given, folded: 8 bytes a photo; a false match only adds a " (n)". */
+  private final Set<Long> taken = new HashSet<>();
 
   /** Names under {@code folder} (e.g. {@code photos/}). */
   public ArchiveNames(String folder) {
@@ -56,7 +57,7 @@ public final class ArchiveNames {
     }
     stem = truncate(stem, MAX_NAME_BYTES - extension.length() - 1);
     String name = stem + "." + extension;
-    for (int copy = 2; !taken.add(folded(name)); copy++) {
+    for (int copy = 2; !taken.add(hash(folded(name))); copy++) {
       name = stem + " (" + copy + ")." + extension;
     }
     return folder + name;
@@ -65,6 +66,11 @@ public final class ArchiveNames {
   /** Case folding close to what case-insensitive file systems do (so that Σ, σ and ς are one letter). */
   private static String folded(String name) {
     return name.toLowerCase(Locale.ROOT).toUpperCase(Locale.ROOT);
+  }
+
+  private static long hash(String folded) {
+    UUID digest = UUID.nameUUIDFromBytes(folded.getBytes(StandardCharsets.UTF_8));
+    return digest.getMostSignificantBits() ^ digest.getLeastSignificantBits();
   }
 
   private static String lastSegment(String name) {

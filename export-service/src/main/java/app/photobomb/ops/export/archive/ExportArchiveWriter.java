@@ -14,10 +14,8 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -64,24 +62,23 @@ public class ExportArchiveWriter {
         (row, i) -> row.getString(1), userId).stream().findFirst()
         .orElseThrow(() -> new ExportFailure("unknown_user"));
     long total = cursor.queryForObject("SELECT count(*) FROM photos WHERE user_id = ?", Long.class, userId);
-    StreamingZipWriter zip = new StreamingZipWriter(out);
-    Map<UUID, ArchivedFile> files = writePhotos(zip, userId, total, progress);
-    List<ArchivedFile> others = new ArrayList<>();
-    others.add(writeEntry(zip, "metadata.json",
-        entry -> writeMetadata(entry, exportId, userId, profile, files, progress)));
-    others.add(writeEntry(zip, "README.txt", entry -> entry.write(readme().getBytes(StandardCharsets.UTF_8))));
-    writeEntry(zip, "manifest.sha256", entry -> writeManifest(entry, files, others));
-    try {
+    try (StreamingZipWriter zip = new StreamingZipWriter(out); SpillingRecords photos = new SpillingRecords()) {
+      long photoBytes = writePhotos(zip, photos, userId, total, progress);
+      List<ArchivedFile> others = new ArrayList<>();
+      others.add(writeEntry(zip, "metadata.json",
+          entry -> writeMetadata(entry, exportId, userId, profile, photos, progress)));
+      others.add(writeEntry(zip, "README.txt", entry -> entry.write(readme().getBytes(StandardCharsets.UTF_8))));
+      writeEntry(zip, "manifest.sha256", entry -> writeManifest(entry, photos, others));
       zip.finish();
+      return new ArchiveSummary(photos.count(), photoBytes);
     } catch (IOException e) {
-      throw new UncheckedIOException("finishing the archive failed", e);
+      throw new UncheckedIOException("writing the archive failed", e);
     }
-    return new ArchiveSummary(files.size(), files.values().stream().mapToLong(ArchivedFile::bytes).sum());
   }
 
-  private Map<UUID, ArchivedFile> writePhotos(StreamingZipWriter zip, UUID userId, long total,
+  /** Writes every original under photos/ and keeps each one's name, size and hash; returns their bytes. */
+  private long writePhotos(StreamingZipWriter zip, SpillingRecords photos, UUID userId, long total,
       ExportProgress progress) {
-    Map<UUID, ArchivedFile> files = new HashMap<>();
     ArchiveNames names = new ArchiveNames("photos/");
     long[] bytes = {0};
     byte[] buffer = new byte[COPY_BUFFER];
@@ -99,11 +96,11 @@ public class ExportArchiveWriter {
           Instant uploaded = row.getTimestamp(4).toInstant();
           ArchivedFile file = copyOriginal(zip, name, uploaded, row.getString(5), row.getString(6), photoId, buffer,
               progress);
-          files.put(photoId, file);
+          photos.add(file.toRecord());
           bytes[0] += file.bytes();
-          progress.photoWritten(files.size(), total, bytes[0]);
+          progress.photoWritten(photos.count(), total, bytes[0]);
         }, userId);
-    return files;
+    return bytes[0];
   }
 
   private ArchivedFile copyOriginal(StreamingZipWriter zip, String name, Instant modified, String bucket, String key,
@@ -125,7 +122,7 @@ public class ExportArchiveWriter {
     } catch (IOException e) {
       throw new UncheckedIOException("copying " + bucket + "/" + key + " into the archive failed", e);
     }
-    return new ArchivedFile(name, copied, HexFormat.of().formatHex(sha256.digest()));
+    return new ArchivedFile(photoId, name, copied, HexFormat.of().formatHex(sha256.digest()));
   }
 
   private ArchivedFile writeEntry(StreamingZipWriter zip, String name, EntryContent content) {
@@ -137,15 +134,15 @@ public class ExportArchiveWriter {
       content.writeTo(counted);
       counted.flush();
       zip.closeEntry();
-      return new ArchivedFile(name, counted.count, HexFormat.of().formatHex(sha256.digest()));
+      return new ArchivedFile(null, name, counted.count, HexFormat.of().formatHex(sha256.digest()));
     } catch (IOException e) {
       throw new UncheckedIOException("writing " + name + " into the archive failed", e);
     }
   }
 
   private void writeMetadata(OutputStream entry, UUID exportId, UUID userId, String profile,
-      Map<UUID, ArchivedFile> files, ExportProgress progress) {
-    try (JsonGenerator out = json.createGenerator(entry)) {
+      SpillingRecords photos, ExportProgress progress) throws IOException {
+    try (JsonGenerator out = json.createGenerator(entry); SpillingRecords.Reader files = photos.reader()) {
       out.writeStartObject();
       out.writeStringProperty("format", "photobomb-export");
       out.writeNumberProperty("formatVersion", FORMAT_VERSION);
@@ -168,11 +165,12 @@ public class ExportArchiveWriter {
                   WHERE d.photo_id = p.photo_id AND d.user_id = p.user_id), '[]'::jsonb))::text
           FROM photos p WHERE p.user_id = ? ORDER BY p.uploaded_at, p.photo_id""", row -> {
             ObjectNode photo = (ObjectNode) json.readTree(row.getString(2));
-            ArchivedFile file = files.get(row.getObject(1, UUID.class));
-            if (file != null) {
-              photo.putObject("file").put("path", file.name()).put("bytes", file.bytes())
-                  .put("sha256", file.sha256());
+            // Same order, same snapshot as the photos pass: the next kept record is this photo's.
+            ArchivedFile file = next(files);
+            if (file == null || !file.photoId().equals(row.getObject(1, UUID.class))) {
+              throw new IllegalStateException("the photos changed between the two passes of one snapshot");
             }
+            photo.putObject("file").put("path", file.name()).put("bytes", file.bytes()).put("sha256", file.sha256());
             out.writeTree(photo);
             progress.stillWorking();
           }, userId);
@@ -202,13 +200,24 @@ public class ExportArchiveWriter {
     out.writeEndArray();
   }
 
-  private static void writeManifest(OutputStream entry, Map<UUID, ArchivedFile> photos, List<ArchivedFile> others)
+  private static void writeManifest(OutputStream entry, SpillingRecords photos, List<ArchivedFile> others)
       throws IOException {
-    List<ArchivedFile> all = new ArrayList<>(photos.values());
-    all.sort(java.util.Comparator.comparing(ArchivedFile::name));
-    all.addAll(others);
-    for (ArchivedFile file : all) {
-      entry.write((file.sha256() + "  " + file.name() + "\n").getBytes(StandardCharsets.UTF_8));
+    photos.forEach(record -> writeManifestLine(entry, ArchivedFile.fromRecord(record)));
+    for (ArchivedFile file : others) {
+      writeManifestLine(entry, file);
+    }
+  }
+
+  private static void writeManifestLine(OutputStream entry, ArchivedFile file) throws IOException {
+    entry.write((file.sha256() + "  " + file.name() + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static ArchivedFile next(SpillingRecords.Reader files) {
+    try {
+      byte[] record = files.next();
+      return record == null ? null : ArchivedFile.fromRecord(record);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -232,8 +241,27 @@ public class ExportArchiveWriter {
     }
   }
 
-  /** A file in the archive: its name, size and SHA-256. */
-  private record ArchivedFile(String name, long bytes, String sha256) {
+  /** A file in the archive: the photo it holds (none for metadata.json and README.txt), name, size, SHA-256. */
+  private record ArchivedFile(UUID photoId, String name, long bytes, String sha256) {
+
+    byte[] toRecord() {
+      return SpillingRecords.record(out -> {
+        out.writeLong(photoId.getMostSignificantBits());
+        out.writeLong(photoId.getLeastSignificantBits());
+        out.writeLong(bytes);
+        out.write(HexFormat.of().parseHex(sha256));
+        out.writeUTF(name);
+      });
+    }
+
+    static ArchivedFile fromRecord(byte[] record) throws IOException {
+      java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(record));
+      UUID photoId = new UUID(in.readLong(), in.readLong());
+      long bytes = in.readLong();
+      byte[] sha256 = new byte[32];
+      in.readFully(sha256);
+      return new ArchivedFile(photoId, in.readUTF(), bytes, HexFormat.of().formatHex(sha256));
+    }
   }
 
   @FunctionalInterface

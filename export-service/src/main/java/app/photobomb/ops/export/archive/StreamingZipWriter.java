@@ -12,8 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
@@ -32,7 +30,8 @@ import java.util.zip.Deflater;
  * for the values that overflow 32 bits, and the ZIP64 end records are written only when the entry count, the
  * central directory size or its offset overflow the classic end record.
  *
- * <p>Memory: one serialized central directory record per entry (name, CRC, sizes, offset, time), never entry data.
+ * <p>Memory: one serialized central directory record per entry (name, CRC, sizes, offset, time), never entry data;
+ * beyond 4 MiB of them they are kept in a temporary file (see {@link SpillingRecords}).
  *
  * <p>Readers: {@link java.util.zip.ZipFile}, Python's zipfile, Info-ZIP unzip and commons-compress read these
  * archives. {@link java.util.zip.ZipInputStream} cannot read STORED entries (it rejects a data descriptor on them),
@@ -42,7 +41,7 @@ import java.util.zip.Deflater;
  * extended timestamp (0x5455) in both headers. Entries are marked as made on Unix with mode 0644 (0755 for names
  * ending in '/'), so that unzip extracts readable files. Not thread-safe.
  */
-public final class StreamingZipWriter {
+public final class StreamingZipWriter implements AutoCloseable {
 
   /** How an entry's bytes are stored. */
   public enum Method {
@@ -86,7 +85,7 @@ public final class StreamingZipWriter {
   private final CountingOutputStream out;
   private final Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
   private final byte[] deflated = new byte[BUFFER_SIZE];
-  private final List<byte[]> centralDirectory = new ArrayList<>();
+  private final SpillingRecords centralDirectory = new SpillingRecords();
   private long centralDirectorySize;
   private EntryStream current;
   private boolean finished;
@@ -142,6 +141,18 @@ public final class StreamingZipWriter {
   }
 
   /**
+   * Releases the compressor and the kept central directory records; call it when a build is abandoned (after
+   * {@link #finish()} it does nothing more). Never closes the caller's stream.
+   */
+  @Override
+  public void close() {
+    current = null;
+    finished = true;
+    deflater.end();
+    centralDirectory.close();
+  }
+
+  /**
    * Closes any open entry, writes the central directory and end records and flushes, without closing the caller's
    * stream. The writer accepts nothing afterwards.
    */
@@ -152,12 +163,10 @@ public final class StreamingZipWriter {
     closeEntry();
     finished = true;
     deflater.end();
-    long entries = centralDirectory.size();
+    long entries = centralDirectory.count();
     long centralDirectoryOffset = out.count();
-    for (byte[] record : centralDirectory) {
-      out.write(record);
-    }
-    centralDirectory.clear();
+    centralDirectory.forEach(out::write);
+    centralDirectory.close();
     if (entries >= MAX_16 || centralDirectorySize >= MAX_32 || centralDirectoryOffset >= MAX_32) {
       long zip64EndOffset = out.count();
       out.write(zip64End(entries, centralDirectorySize, centralDirectoryOffset));
