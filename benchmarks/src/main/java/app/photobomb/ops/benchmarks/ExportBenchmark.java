@@ -64,8 +64,10 @@ public final class ExportBenchmark {
           photoMb, bytes >> 20, heap);
 
       double copyBefore = copy(originals, work.resolve("copy-1"));
-      service = startService(serviceJar, heap, endpoints, url, store, work.resolve("export-service.log"));
-      awaitHealthy(service, work.resolve("export-service.log"));
+      // Outside the scratch directory, so that it outlives a failed run.
+      Path log = Path.of(System.getProperty("java.io.tmpdir"), "photobomb-export-benchmark-service.log");
+      service = startService(serviceJar, heap, endpoints, url, store, log);
+      awaitHealthy(service, log);
       UUID exportId = UUID.randomUUID();
       request(endpoints, exportId, userId);
       Map<String, Object> row = awaitCompleted(jdbc, exportId, service);
