@@ -32,9 +32,10 @@ CREATE INDEX exports_claimable_idx ON exports (seq) WHERE status IN ('queued', '
 CREATE INDEX exports_user_idx ON exports (user_id);
 CREATE INDEX exports_expiry_idx ON exports (expires_at) WHERE status = 'completed';
 
--- Users hard-deleted: their whole exports/<user_id>/ prefix is swept by the retention job until the row is a
--- day old, so that an archive a stalled worker stores after the hard delete is found too.
+-- Archives to delete: a hard-deleted user's exports/<user_id>/, a failed export's attempts, a stalled
+-- attempt's key. The retention job deletes everything under each prefix until the row is a day old, so that
+-- a deletion that failed, or an archive a stalled worker stored late, is not forgotten.
 CREATE TABLE export_purges (
-    user_id      uuid PRIMARY KEY,
+    prefix       text PRIMARY KEY,
     requested_at timestamptz NOT NULL DEFAULT now()
 );

@@ -71,7 +71,9 @@ import tools.jackson.databind.json.JsonMapper;
 @ExtendWith(RealServersExtension.class)
 @SpringBootTest(properties = {"spring.config.name=" + ExportServiceApplication.CONFIG_NAME,
     "photobomb.export.poll-interval=200ms", "photobomb.export.lease=10s", "photobomb.export.progress-interval=1s",
-    "photobomb.export.retention-interval=1h", "photobomb.export.operators=support-admin"})
+    "photobomb.export.retention-interval=1h", "photobomb.export.operators=support-admin",
+    // small, so that the archives' per-file records go through their temporary file
+    "photobomb.export.records-in-memory=16KB"})
 class ExportEndToEndTest {
 
   private static final Duration WAIT = Duration.ofSeconds(90);
@@ -337,6 +339,29 @@ class ExportEndToEndTest {
     assertThat(jdbc.queryForObject("SELECT attempts FROM exports WHERE export_id = ?", Integer.class, exportId))
         .isEqualTo(2);
     assertThat(photos).hasSize(2);
+  }
+
+  @Test
+  void exportOutOfAttemptsFailsAndRemovesWhatEveryAttemptStored() {
+    UUID userId = data().user("tired@example.com");
+    data().photos(userId, List.of("a.jpg"), 500);
+    UUID exportId = UUID.randomUUID();
+    for (int attempt : new int[] {1, 3}) {
+      exports.put(EXPORTS, "exports/" + userId + "/" + exportId + "-" + attempt + ".zip",
+          new ByteArrayInputStream(new byte[100]), 100, "application/zip");
+    }
+    // Three workers claimed it in turn and died, each after storing (or not) an archive.
+    jdbc.update("""
+        INSERT INTO exports (export_id, user_id, requested_by, status, attempts, lease_owner, lease_until,
+            correlation_id, causation_id, started_at)
+        VALUES (?, ?, ?, 'running', 3, 'dead-worker', now() - interval '1 second', 'corr-tired', 'tired', now())""",
+        exportId, userId, userId.toString());
+
+    assertThat(failed(exportId).reason()).startsWith("gave_up: 3 attempts");
+
+    assertThat(exports.listVersions(EXPORTS, "exports/" + userId + "/", null, 10).versions()).isEmpty();
+    assertThat(jdbc.queryForObject("SELECT count(*) FROM export_purges WHERE prefix = ?", Integer.class,
+        "exports/" + userId + "/" + exportId + "-")).as("kept for the sweep, should a delete have failed").isOne();
   }
 
   @Test

@@ -94,8 +94,13 @@ final class CommandSender {
       ProducerRecord<String, byte[]> record = new ProducerRecord<>(new TopicNames("").of(type), key, payload);
       CloudEventHeaders.forCommand(type, id, "urn:photobomb-ops:local-stack-cli", key, id)
           .forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
-      producer.send(record);
-      producer.flush();
+      // Waits for the broker's acknowledgement: "sent" must mean sent.
+      producer.send(record).get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("publishing to " + type.topic() + " failed: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while publishing", e);
     }
   }
 

@@ -2,28 +2,18 @@ package app.photobomb.ops.common.storage;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * A new version of a key being written whose size is not known in advance (an archive being built). Bytes go
  * straight to the store; nothing is visible under the key until {@link #commit()}, and {@link #close()} without
- * a commit abandons the upload and leaves no object. Counts the bytes and computes their SHA-256 on the way.
+ * a commit abandons the upload and leaves no object. Counts the bytes and computes their SHA-256 on the way (on
+ * another thread, see {@link BackgroundSha256}).
  */
 public abstract class ObjectUpload extends OutputStream {
 
-  private final MessageDigest sha256;
+  private final BackgroundSha256 sha256 = new BackgroundSha256();
   private long count;
   private boolean finished;
-
-  protected ObjectUpload() {
-    try {
-      sha256 = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
-  }
 
   /** Sends bytes on to the store. */
   protected abstract void send(byte[] buffer, int offset, int length) throws IOException;
@@ -61,7 +51,7 @@ public abstract class ObjectUpload extends OutputStream {
     }
     finished = true;
     try {
-      return complete(count, HexFormat.of().formatHex(sha256.digest()));
+      return complete(count, sha256.hex());
     } catch (IOException e) {
       abandon();
       throw new ObjectStoreException("commit of an upload failed: " + e.getMessage(), e);
@@ -74,6 +64,7 @@ public abstract class ObjectUpload extends OutputStream {
   /** Abandons the upload unless it was committed. */
   @Override
   public final void close() {
+    sha256.close();
     if (!finished) {
       finished = true;
       abandon();

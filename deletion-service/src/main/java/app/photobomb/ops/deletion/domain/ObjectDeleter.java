@@ -138,11 +138,17 @@ public class ObjectDeleter {
    * harmless (gone counts as deleted), and one commit per object would cost more than the delete itself.
    */
   private void markDone(List<Long> taskIds) {
-    if (!taskIds.isEmpty()) {
+    if (taskIds.isEmpty()) {
+      return;
+    }
+    try {
       jdbc.update("UPDATE deletion_tasks SET status = 'done' WHERE task_id = ANY(?)",
           (Object) taskIds.toArray(new Long[0]));
-      taskIds.clear();
+    } catch (org.springframework.dao.DataAccessException e) {
+      log.warn("marking {} deleted objects done failed; they stay pending and are deleted again (harmlessly): {}",
+          taskIds.size(), e.getMessage());
     }
+    taskIds.clear();
   }
 
   /** Deletes every version of the task's key; false (and the failure recorded) when the store failed. */

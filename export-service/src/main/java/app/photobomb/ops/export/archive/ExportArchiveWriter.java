@@ -2,6 +2,7 @@ package app.photobomb.ops.export.archive;
 
 import app.photobomb.ops.common.storage.ObjectNotFoundException;
 import app.photobomb.ops.common.storage.ObjectStore;
+import app.photobomb.ops.export.config.ExportProperties;
 import app.photobomb.ops.storage.config.ObjectStorageAutoConfiguration;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,9 +46,11 @@ public class ExportArchiveWriter {
   private final ObjectStore originals;
   private final Clock clock;
   private final JsonMapper json = JsonMapper.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
+  private final long recordsInMemory;
 
   public ExportArchiveWriter(JdbcTemplate jdbc, @Qualifier(ObjectStorageAutoConfiguration.ORIGINALS)
-      ObjectStore originals, Clock clock) {
+      ObjectStore originals, Clock clock, ExportProperties properties) {
+    this.recordsInMemory = properties.recordsInMemory().toBytes();
     this.cursor = new JdbcTemplate(jdbc.getDataSource());
     this.cursor.setFetchSize(FETCH_SIZE);
     this.originals = originals;
@@ -62,7 +65,8 @@ public class ExportArchiveWriter {
         (row, i) -> row.getString(1), userId).stream().findFirst()
         .orElseThrow(() -> new ExportFailure("unknown_user"));
     long total = cursor.queryForObject("SELECT count(*) FROM photos WHERE user_id = ?", Long.class, userId);
-    try (StreamingZipWriter zip = new StreamingZipWriter(out); SpillingRecords photos = new SpillingRecords()) {
+    try (StreamingZipWriter zip = new StreamingZipWriter(out, records());
+        SpillingRecords photos = records()) {
       long photoBytes = writePhotos(zip, photos, userId, total, progress);
       List<ArchivedFile> others = new ArrayList<>();
       others.add(writeEntry(zip, "metadata.json",
@@ -74,6 +78,10 @@ public class ExportArchiveWriter {
     } catch (IOException e) {
       throw new UncheckedIOException("writing the archive failed", e);
     }
+  }
+
+  private SpillingRecords records() {
+    return new SpillingRecords(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")), recordsInMemory);
   }
 
   /** Writes every original under photos/ and keeps each one's name, size and hash; returns their bytes. */
@@ -175,6 +183,9 @@ public class ExportArchiveWriter {
             progress.stillWorking();
           }, userId);
       out.writeEndArray();
+      if (next(files) != null) {
+        throw new IllegalStateException("a photo of the archive is missing from the metadata pass");
+      }
       writeRawArray(out, "albums", """
           SELECT jsonb_build_object('albumId', a.album_id, 'title', a.title, 'description', a.description,
               'createdAt', a.created_at, 'photoIds', coalesce((SELECT jsonb_agg(ap.photo_id

@@ -20,18 +20,32 @@ import java.nio.file.Path;
  */
 final class SpillingRecords implements AutoCloseable {
 
-  private static final int MEMORY_LIMIT = 4 * 1024 * 1024;
+  /** What stays in memory by default before records go to a file. */
+  static final int DEFAULT_MEMORY_LIMIT = 4 * 1024 * 1024;
 
+  private final Path directory;
+  private final long memoryLimit;
   private ByteArrayOutputStream memory = new ByteArrayOutputStream();
   private Path file;
   private DataOutputStream spill;
   private long count;
 
+  /** Up to {@code memoryLimit} bytes in memory, the rest in a temporary file in {@code directory}. */
+  SpillingRecords(Path directory, long memoryLimit) {
+    this.directory = directory;
+    this.memoryLimit = memoryLimit;
+  }
+
+  /** Up to 4 MiB in memory, the rest in the temporary directory. */
+  SpillingRecords() {
+    this(Path.of(System.getProperty("java.io.tmpdir")), DEFAULT_MEMORY_LIMIT);
+  }
+
   /** Appends one record. */
   void add(byte[] record) {
     try {
-      if (spill == null && memory.size() + record.length + 4 > MEMORY_LIMIT) {
-        file = Files.createTempFile("photobomb-export-records-", ".bin");
+      if (spill == null && memory.size() + record.length + 4 > memoryLimit) {
+        file = Files.createTempFile(directory, "photobomb-export-records-", ".bin");
         spill = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 64 * 1024));
         memory.writeTo(spill);
         memory = null;
@@ -108,6 +122,15 @@ final class SpillingRecords implements AutoCloseable {
       if (spill != null) {
         spill.close();
       }
+    } catch (IOException e) {
+      // a full disk, most likely; the file goes all the same
+    } finally {
+      deleteFile();
+    }
+  }
+
+  private void deleteFile() {
+    try {
       if (file != null) {
         Files.deleteIfExists(file);
       }

@@ -85,14 +85,20 @@ public final class StreamingZipWriter implements AutoCloseable {
   private final CountingOutputStream out;
   private final Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
   private final byte[] deflated = new byte[BUFFER_SIZE];
-  private final SpillingRecords centralDirectory = new SpillingRecords();
+  private final SpillingRecords centralDirectory;
   private long centralDirectorySize;
   private EntryStream current;
   private boolean finished;
 
   /** The caller owns {@code out}: it is flushed by {@link #finish()}, never closed. */
   public StreamingZipWriter(OutputStream out) {
+    this(out, new SpillingRecords());
+  }
+
+  /** As above, keeping central directory records in {@code records} (which this writer closes). */
+  StreamingZipWriter(OutputStream out, SpillingRecords records) {
     this.out = new CountingOutputStream(new BufferedOutputStream(Objects.requireNonNull(out, "out"), BUFFER_SIZE));
+    this.centralDirectory = records;
   }
 
   /**

@@ -18,6 +18,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param progressInterval the least time between two progress events of one export
  * @param maxAttempts builds tried before an export fails (a crash or a storage outage costs one)
  * @param retentionInterval how often expired archives are looked for and deleted
+ * @param recordsInMemory how much of an archive's per-file records (names, sizes, hashes) stays in memory
+ *     before the rest goes to a temporary file
  */
 @ConfigurationProperties("photobomb.export")
 public record ExportProperties(@DefaultValue("admin") List<String> operators,
@@ -28,7 +30,8 @@ public record ExportProperties(@DefaultValue("admin") List<String> operators,
     @DefaultValue("2m") Duration lease,
     @DefaultValue("5s") Duration progressInterval,
     @DefaultValue("3") int maxAttempts,
-    @DefaultValue("1m") Duration retentionInterval) {
+    @DefaultValue("1m") Duration retentionInterval,
+    @DefaultValue("4MB") org.springframework.util.unit.DataSize recordsInMemory) {
 
   public ExportProperties {
     if (linkValidity.compareTo(Duration.ofDays(7)) > 0) {
@@ -46,6 +49,11 @@ public record ExportProperties(@DefaultValue("admin") List<String> operators,
    */
   public String objectKey(java.util.UUID userId, java.util.UUID exportId, int attempt) {
     return userPrefix(userId) + exportId + "-" + attempt + ".zip";
+  }
+
+  /** Every attempt's archive of one export is under this prefix. */
+  public String exportPrefix(java.util.UUID userId, java.util.UUID exportId) {
+    return userPrefix(userId) + exportId + "-";
   }
 
   /** Every archive of a user is under this prefix. */

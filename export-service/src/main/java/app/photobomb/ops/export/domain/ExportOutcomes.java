@@ -71,11 +71,13 @@ public class ExportOutcomes {
     return true;
   }
 
+  /** Fails the export and, in the same transaction, marks every archive its attempts stored for deletion. */
   @Transactional(propagation = Propagation.REQUIRES_NEW)
-  public boolean failed(ExportJob job, String owner, String reason) {
+  public boolean failed(ExportJob job, String owner, String reason, String archivesPrefix) {
     if (!exports.fail(job.exportId(), owner, reason)) {
       return false;
     }
+    exports.purgeLater(archivesPrefix);
     audit.record(job.userId(), "data_export_failed", "export-service",
         Map.of("export_id", job.exportId().toString(), "reason", reason));
     emit(job, new UserExportFailed(job.exportId(), job.userId(), reason));

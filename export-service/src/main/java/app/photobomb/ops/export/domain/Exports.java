@@ -50,21 +50,23 @@ public class Exports {
    * Claims the oldest export that is queued, or running under an expired lease (its worker died), unless
    * another export of the same user is running under a live lease or arrived earlier and is not finished. The
    * outer WHERE repeats the status test: a row locked by a worker finishing it is re-checked after that commit.
+   * Times are the statement's, not the transaction's: the advisory lock may have been waited for.
    */
   @Transactional
   public Optional<ExportJob> claim(String owner, Duration lease) {
     jdbc.queryForObject("SELECT pg_advisory_xact_lock(?)", Object.class, CLAIM_LOCK);
     List<ExportJob> claimed = jdbc.query("""
-        UPDATE exports SET status = 'running', lease_owner = ?, lease_until = now() + ?::interval,
-            attempts = attempts + 1, started_at = coalesce(started_at, now()), updated_at = now()
+        UPDATE exports SET status = 'running', lease_owner = ?, lease_until = statement_timestamp() + ?::interval,
+            attempts = attempts + 1, started_at = coalesce(started_at, statement_timestamp()),
+            updated_at = statement_timestamp()
         WHERE export_id = (
             SELECT e.export_id FROM exports e
-            WHERE (e.status = 'queued' OR e.status = 'running' AND e.lease_until < now())
+            WHERE (e.status = 'queued' OR e.status = 'running' AND e.lease_until < statement_timestamp())
               AND NOT EXISTS (SELECT 1 FROM exports o WHERE o.user_id = e.user_id AND o.export_id <> e.export_id
-                  AND (o.status = 'running' AND o.lease_until >= now()
+                  AND (o.status = 'running' AND o.lease_until >= statement_timestamp()
                        OR o.status IN ('queued', 'running') AND o.seq < e.seq))
             ORDER BY e.seq LIMIT 1 FOR UPDATE SKIP LOCKED)
-          AND (status = 'queued' OR status = 'running' AND lease_until < now())
+          AND (status = 'queued' OR status = 'running' AND lease_until < statement_timestamp())
         RETURNING export_id, user_id, requested_by, attempts, correlation_id, causation_id""",
         (row, i) -> new ExportJob(row.getObject(1, UUID.class), row.getObject(2, UUID.class), row.getString(3),
             row.getInt(4), row.getString(5), row.getString(6)),
@@ -142,6 +144,14 @@ public class Exports {
     jdbc.update("""
         UPDATE exports SET status = 'removed', url = NULL, removed_at = now(), updated_at = now()
         WHERE export_id = ? AND status = 'completed'""", exportId);
+  }
+
+  /**
+   * Records that everything under {@code prefix} in the exports store must go: the retention sweep deletes it
+   * (and keeps looking for a day), so a removal that fails now is not forgotten.
+   */
+  public void purgeLater(String prefix) {
+    jdbc.update("INSERT INTO export_purges (prefix) VALUES (?) ON CONFLICT (prefix) DO NOTHING", prefix);
   }
 
   private static StoredExport stored(java.sql.ResultSet row, int i) throws java.sql.SQLException {

@@ -14,9 +14,9 @@ import app.photobomb.ops.storage.config.ObjectStorageAutoConfiguration;
 import jakarta.annotation.PreDestroy;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -28,9 +28,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Keeps archives no longer than their links: an expired archive is deleted (every version) and its export marked
- * removed. When a user is hard-deleted, their unfinished exports fail, their archives expire at once and their
- * whole {@code exports/<userId>/} prefix is swept, right after the handler commits and then by every sweep for
- * a day (an archive a stalled worker stores late is found too). Store calls run outside the handler's
+ * removed. Prefixes recorded in export_purges (a hard-deleted user's {@code exports/<userId>/}, a failed export's
+ * attempts, a stalled attempt's key) are emptied by every sweep for a day, so a deletion that failed, or an
+ * archive a stalled worker stores late, is found too. When a user is hard-deleted their unfinished exports fail,
+ * their archives expire, and a sweep runs right after the handler commits. Store calls run outside the handler's
  * transaction, so a storage outage delays a deletion but never loses or dead-letters it.
  */
 @Service
@@ -46,6 +47,7 @@ public class ExportRetention {
   private final JdbcTemplate jdbc;
   private final TransactionTemplate transactions;
   private final ExportProperties properties;
+  private final AtomicBoolean sweepWaiting = new AtomicBoolean();
   private final ExecutorService immediate = Executors.newSingleThreadExecutor(runnable -> {
     Thread thread = new Thread(runnable, "export-retention-now");
     thread.setDaemon(true);
@@ -64,23 +66,36 @@ public class ExportRetention {
     this.properties = properties;
   }
 
-  /** One sweep: expired archives, then the prefixes of hard-deleted users; returns the archives removed. */
+  /**
+   * One sweep: expired archives, then every prefix waiting in export_purges; returns the archives that expired.
+   * A deletion that fails is logged and retried by the next sweep without holding up the others.
+   */
   public synchronized int sweep() {
-    List<Exports.StoredExport> expired = exports.expired(BATCH);
-    for (Exports.StoredExport export : expired) {
-      store.deleteEveryVersion(export.bucket(), export.key());
-      transactions.executeWithoutResult(status -> {
-        exports.markRemoved(export.exportId());
-        audit.record(export.userId(), "data_export_removed", "export-service",
-            Map.of("export_id", export.exportId().toString(), "reason", "link_expired_or_user_deleted"));
-      });
-      log.info("archive of export {} removed", export.exportId());
+    int removed = 0;
+    for (Exports.StoredExport export : exports.expired(BATCH)) {
+      try {
+        store.deleteEveryVersion(export.bucket(), export.key());
+        transactions.executeWithoutResult(status -> {
+          exports.markRemoved(export.exportId());
+          audit.record(export.userId(), "data_export_removed", "export-service",
+              Map.of("export_id", export.exportId().toString(), "reason", "link_expired_or_user_deleted"));
+        });
+        removed++;
+        log.info("archive of export {} removed", export.exportId());
+      } catch (RuntimeException e) {
+        log.warn("removing the archive of export {} failed; the next sweep retries: {}", export.exportId(),
+            e.toString());
+      }
     }
-    for (UUID userId : jdbc.queryForList("SELECT user_id FROM export_purges", UUID.class)) {
-      purgePrefix(userId);
+    for (String prefix : jdbc.queryForList("SELECT prefix FROM export_purges ORDER BY requested_at", String.class)) {
+      try {
+        purge(prefix);
+      } catch (RuntimeException e) {
+        log.warn("removing the archives under {} failed; the next sweep retries: {}", prefix, e.toString());
+      }
     }
     jdbc.update("DELETE FROM export_purges WHERE requested_at < now() - interval '1 day'");
-    return expired.size();
+    return removed;
   }
 
   /** Handler of UserHardDeleted, in the inbox transaction: database changes only, the store follows on commit. */
@@ -90,29 +105,36 @@ public class ExportRetention {
     }
     jdbc.update("UPDATE exports SET expires_at = now(), updated_at = now() WHERE user_id = ? AND status = 'completed'",
         event.userId());
-    jdbc.update("INSERT INTO export_purges (user_id) VALUES (?) ON CONFLICT (user_id) DO NOTHING", event.userId());
+    exports.purgeLater(properties.userPrefix(event.userId()));
     TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
       @Override
       public void afterCommit() {
-        immediate.execute(() -> {
-          try {
-            sweep();
-          } catch (RuntimeException e) {
-            log.warn("removing the archives of hard-deleted user {} failed; the next sweep retries: {}",
-                event.userId(), e.toString());
-          }
-        });
+        sweepSoon();
       }
     });
   }
 
-  private void purgePrefix(UUID userId) {
+  /** One sweep right away, unless one is already waiting to run: a batch of hard deletes costs one sweep. */
+  private void sweepSoon() {
+    if (sweepWaiting.compareAndSet(false, true)) {
+      immediate.execute(() -> {
+        sweepWaiting.set(false);
+        try {
+          sweep();
+        } catch (RuntimeException e) {
+          log.warn("sweeping archives after a hard delete failed; the next sweep retries: {}", e.toString());
+        }
+      });
+    }
+  }
+
+  private void purge(String prefix) {
     String token = null;
     do {
-      VersionPage page = store.listVersions(properties.bucket(), properties.userPrefix(userId), token, 1000);
+      VersionPage page = store.listVersions(properties.bucket(), prefix, token, 1000);
       for (ObjectVersion version : page.versions()) {
         store.deleteVersion(properties.bucket(), version.key(), version.versionId());
-        log.info("removed {} of hard-deleted user {}", version.key(), userId);
+        log.info("removed {} ({})", version.key(), prefix);
       }
       token = page.nextPageToken();
     } while (token != null);

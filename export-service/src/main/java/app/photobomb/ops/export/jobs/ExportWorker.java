@@ -94,6 +94,9 @@ public class ExportWorker {
       }
       log.info("building export {} of user {} (attempt {})", job.exportId(), job.userId(), job.attempt());
       long started = System.nanoTime();
+      for (int earlier = 1; earlier < job.attempt(); earlier++) {
+        exports.purgeLater(properties.objectKey(job.userId(), job.exportId(), earlier));
+      }
       removeArchives(job, 1, job.attempt() - 1);
       String key = properties.objectKey(job.userId(), job.exportId(), job.attempt());
       ProgressReporter progress = new ProgressReporter(job, owner, outcomes, properties, metrics);
@@ -114,6 +117,7 @@ public class ExportWorker {
             archive.size(), archive.sha256());
       } else {
         // Another worker took the export over, or the user's hard delete ended it: this attempt's archive goes.
+        exports.purgeLater(key);
         removeArchives(job, job.attempt(), job.attempt());
         log.warn("export {} was no longer this worker's when it finished ({}); its archive was removed",
             job.exportId(), exports.status(job.exportId()));
@@ -131,20 +135,28 @@ public class ExportWorker {
     }
   }
 
-  /** Fails the export, if still this worker's, and removes whatever any attempt of it stored. */
+  /**
+   * Fails the export, if still this worker's, and removes whatever any attempt of it stored: now if the store
+   * answers, else by the retention sweep, which the failure's transaction told to.
+   */
   private void end(ExportJob job, String reason) {
-    if (outcomes.failed(job, owner, reason)) {
+    if (outcomes.failed(job, owner, reason, properties.exportPrefix(job.userId(), job.exportId()))) {
       metrics.failed();
       removeArchives(job, 1, job.attempt());
     }
   }
 
+  /** Deletes the archives of these attempts; a failure is left to the retention sweep (or the next attempt). */
   private void removeArchives(ExportJob job, int fromAttempt, int toAttempt) {
     for (int attempt = fromAttempt; attempt <= toAttempt; attempt++) {
       String key = properties.objectKey(job.userId(), job.exportId(), attempt);
-      if (store.deleteEveryVersion(properties.bucket(), key) > 0) {
-        log.info("removed what attempt {} of export {} stored at {}/{}", attempt, job.exportId(), properties.bucket(),
-            key);
+      try {
+        if (store.deleteEveryVersion(properties.bucket(), key) > 0) {
+          log.info("removed what attempt {} of export {} stored at {}/{}", attempt, job.exportId(),
+              properties.bucket(), key);
+        }
+      } catch (RuntimeException e) {
+        log.warn("removing {}/{} failed; it is retried later: {}", properties.bucket(), key, e.toString());
       }
     }
   }

@@ -10,18 +10,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SpillingRecordsTest {
 
+  @TempDir
+  Path directory;
+
   @Test
   void recordsBeyondTheMemoryLimitGoToATemporaryFileAndComeBackInOrderTwice() throws IOException {
-    List<Path> before = tempRecordFiles();
     List<Long> read = new ArrayList<>();
-    try (SpillingRecords records = new SpillingRecords()) {
+    try (SpillingRecords records = new SpillingRecords(directory, SpillingRecords.DEFAULT_MEMORY_LIMIT)) {
       for (long i = 0; i < 100_000; i++) {
         records.add(ByteBuffer.allocate(100).putLong(i).array());
       }
-      assertThat(tempRecordFiles()).as("spilled past 4 MiB").hasSize(before.size() + 1);
+      assertThat(files()).as("spilled past 4 MiB").hasSize(1);
       records.forEach(record -> read.add(ByteBuffer.wrap(record).getLong()));
       try (SpillingRecords.Reader again = records.reader()) {
         assertThat(ByteBuffer.wrap(again.next()).getLong()).isZero();
@@ -29,25 +32,24 @@ class SpillingRecordsTest {
       assertThat(records.count()).isEqualTo(100_000);
     }
     assertThat(read).hasSize(100_000).isSorted().startsWith(0L, 1L, 2L).endsWith(99_999L);
-    assertThat(tempRecordFiles()).as("deleted on close").hasSameSizeAs(before);
+    assertThat(files()).as("deleted on close").isEmpty();
   }
 
   @Test
   void fewRecordsStayInMemory() throws IOException {
-    List<Path> before = tempRecordFiles();
-    try (SpillingRecords records = new SpillingRecords()) {
+    try (SpillingRecords records = new SpillingRecords(directory, SpillingRecords.DEFAULT_MEMORY_LIMIT)) {
       records.add(new byte[] {1, 2, 3});
       records.add(new byte[0]);
       List<byte[]> read = new ArrayList<>();
       records.forEach(read::add);
       assertThat(read).containsExactly(new byte[] {1, 2, 3}, new byte[0]);
-      assertThat(tempRecordFiles()).hasSameSizeAs(before);
+      assertThat(files()).isEmpty();
     }
   }
 
-  private static List<Path> tempRecordFiles() throws IOException {
-    try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-      return files.filter(p -> p.getFileName().toString().startsWith("photobomb-export-records-")).toList();
+  private List<Path> files() throws IOException {
+    try (Stream<Path> files = Files.list(directory)) {
+      return files.toList();
     }
   }
 }

@@ -1,0 +1,31 @@
+package app.photobomb.ops.common.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class BackgroundSha256Test {
+
+  /** Sizes around the 256 KiB chunk, written in uneven pieces: the same hash as one MessageDigest. */
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 262_143, 262_144, 262_145, 3_000_001})
+  void sameHashAsADigestOnTheWritersThread(int size) throws Exception {
+    byte[] bytes = new byte[size];
+    new Random(size).nextBytes(bytes);
+    BackgroundSha256 background = new BackgroundSha256();
+    Random pieces = new Random(7);
+    for (int offset = 0; offset < size; ) {
+      int length = Math.min(size - offset, 1 + pieces.nextInt(100_000));
+      background.update(bytes, offset, length);
+      offset += length;
+    }
+
+    assertThat(background.hex())
+        .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
+    background.close();
+  }
+}
