@@ -8,24 +8,27 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * A SHA-256 computed on its own thread while the writer goes on: an upload that is also hashed elsewhere (an
- * export hashes every photo for its manifest) would otherwise spend half its time hashing on one core. Bytes are
+ * SHA-256 computed on its own thread while the writer goes on: an export hashes every photo (for its manifest)
+ * and the whole archive (for its event), which on one thread would take as long as moving the bytes. Bytes are
  * copied in 256 KiB chunks into a queue of eight, so at most about 2 MiB wait; a writer faster than the hash
- * waits for it. Not thread-safe: one writer.
+ * waits for it. {@link #hex()} answers the hash of everything since the previous call, so one instance (and one
+ * thread) serves many files. Not thread-safe: one writer.
  */
-final class BackgroundSha256 implements AutoCloseable {
+public final class BackgroundSha256 implements AutoCloseable {
 
   private static final int CHUNK = 256 * 1024;
-  private static final byte[] END = new byte[0];
+  private static final byte[] DIGEST = new byte[0];
+  private static final byte[] STOP = new byte[0];
 
   private final BlockingQueue<byte[]> chunks = new ArrayBlockingQueue<>(8);
+  private final BlockingQueue<String> digests = new ArrayBlockingQueue<>(1);
   private final MessageDigest sha256;
   private final Thread hasher;
   private byte[] pending = new byte[CHUNK];
   private int pendingLength;
-  private boolean ended;
+  private boolean closed;
 
-  BackgroundSha256() {
+  public BackgroundSha256() {
     try {
       sha256 = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
@@ -38,15 +41,19 @@ final class BackgroundSha256 implements AutoCloseable {
 
   private void hashUntilEnd() {
     try {
-      for (byte[] chunk = chunks.take(); chunk != END; chunk = chunks.take()) {
-        sha256.update(chunk);
+      for (byte[] chunk = chunks.take(); chunk != STOP; chunk = chunks.take()) {
+        if (chunk == DIGEST) {
+          digests.put(HexFormat.of().formatHex(sha256.digest()));
+        } else {
+          sha256.update(chunk);
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
 
-  void update(byte[] buffer, int offset, int length) {
+  public void update(byte[] buffer, int offset, int length) {
     while (length > 0) {
       int n = Math.min(length, CHUNK - pendingLength);
       System.arraycopy(buffer, offset, pending, pendingLength, n);
@@ -61,21 +68,19 @@ final class BackgroundSha256 implements AutoCloseable {
     }
   }
 
-  /** Waits for the hash of everything written; call once. */
-  String hex() {
+  /** Waits for the hash of everything written since the previous call (or the start), and starts anew. */
+  public String hex() {
     if (pendingLength > 0) {
       hand(Arrays.copyOf(pending, pendingLength));
       pendingLength = 0;
     }
-    hand(END);
-    ended = true;
+    hand(DIGEST);
     try {
-      hasher.join();
+      return digests.take();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while the SHA-256 was computed", e);
     }
-    return HexFormat.of().formatHex(sha256.digest());
   }
 
   private void hand(byte[] chunk) {
@@ -87,11 +92,11 @@ final class BackgroundSha256 implements AutoCloseable {
     }
   }
 
-  /** Stops the hashing thread of an abandoned upload. */
+  /** Stops the hashing thread. */
   @Override
   public void close() {
-    if (!ended) {
-      ended = true;
+    if (!closed) {
+      closed = true;
       hasher.interrupt();
     }
   }

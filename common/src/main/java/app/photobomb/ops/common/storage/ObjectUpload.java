@@ -51,7 +51,9 @@ public abstract class ObjectUpload extends OutputStream {
     }
     finished = true;
     try {
-      return complete(count, sha256.hex());
+      String hex = sha256.hex();
+      sha256.close();
+      return complete(count, hex);
     } catch (IOException e) {
       abandon();
       throw new ObjectStoreException("commit of an upload failed: " + e.getMessage(), e);

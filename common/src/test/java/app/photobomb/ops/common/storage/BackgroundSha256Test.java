@@ -26,6 +26,9 @@ class BackgroundSha256Test {
 
     assertThat(background.hex())
         .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
+    background.update(bytes, 0, Math.min(size, 10));
+    assertThat(background.hex()).as("the next file's hash starts anew").isEqualTo(HexFormat.of().formatHex(
+        MessageDigest.getInstance("SHA-256").digest(java.util.Arrays.copyOf(bytes, Math.min(size, 10)))));
     background.close();
   }
 }

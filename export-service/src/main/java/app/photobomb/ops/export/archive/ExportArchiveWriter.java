@@ -1,5 +1,6 @@
 package app.photobomb.ops.export.archive;
 
+import app.photobomb.ops.common.storage.BackgroundSha256;
 import app.photobomb.ops.common.storage.ObjectNotFoundException;
 import app.photobomb.ops.common.storage.ObjectStore;
 import app.photobomb.ops.export.config.ExportProperties;
@@ -88,49 +89,69 @@ public class ExportArchiveWriter {
   private long writePhotos(StreamingZipWriter zip, SpillingRecords photos, UUID userId, long total,
       ExportProgress progress) {
     ArchiveNames names = new ArchiveNames("photos/");
-    long[] bytes = {0};
-    byte[] buffer = new byte[COPY_BUFFER];
-    cursor.query("""
-        SELECT p.photo_id, p.original_filename, p.content_type, p.uploaded_at, f.bucket, f.object_key
-        FROM photos p LEFT JOIN photo_files f ON f.photo_id = p.photo_id AND f.kind = 'original'
-            AND f.provider <> 'pending'
-        WHERE p.user_id = ? ORDER BY p.uploaded_at, p.photo_id""", row -> {
-          UUID photoId = row.getObject(1, UUID.class);
-          if (row.getString(5) == null) {
-            throw new ExportFailure("original_missing: photo " + photoId + " has no stored original yet; "
-                + "retry the export once its upload has finished");
-          }
-          String name = names.next(row.getString(2), row.getString(3), photoId);
-          Instant uploaded = row.getTimestamp(4).toInstant();
-          ArchivedFile file = copyOriginal(zip, name, uploaded, row.getString(5), row.getString(6), photoId, buffer,
-              progress);
-          photos.add(file.toRecord());
-          bytes[0] += file.bytes();
-          progress.photoWritten(photos.count(), total, bytes[0]);
-        }, userId);
-    return bytes[0];
+    try (PhotoCopier copier = new PhotoCopier(zip, progress)) {
+      cursor.query("""
+          SELECT p.photo_id, p.original_filename, p.content_type, p.uploaded_at, f.bucket, f.object_key
+          FROM photos p LEFT JOIN photo_files f ON f.photo_id = p.photo_id AND f.kind = 'original'
+              AND f.provider <> 'pending'
+          WHERE p.user_id = ? ORDER BY p.uploaded_at, p.photo_id""", row -> {
+            UUID photoId = row.getObject(1, UUID.class);
+            if (row.getString(5) == null) {
+              throw new ExportFailure("original_missing: photo " + photoId + " has no stored original yet; "
+                  + "retry the export once its upload has finished");
+            }
+            String name = names.next(row.getString(2), row.getString(3), photoId);
+            photos.add(copier.copy(photoId, name, row.getTimestamp(4).toInstant(), row.getString(5),
+                row.getString(6)).toRecord());
+            progress.photoWritten(photos.count(), total, copier.bytes());
+          }, userId);
+      return copier.bytes();
+    }
   }
 
-  private ArchivedFile copyOriginal(StreamingZipWriter zip, String name, Instant modified, String bucket, String key,
-      UUID photoId, byte[] buffer, ExportProgress progress) {
-    MessageDigest sha256 = sha256();
-    long copied = 0;
-    try (InputStream in = originals.get(bucket, key)) {
-      OutputStream entry = zip.startEntry(name, StreamingZipWriter.Method.STORED, modified);
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        entry.write(buffer, 0, n);
-        sha256.update(buffer, 0, n);
-        copied += n;
-        progress.stillWorking();
-      }
-      zip.closeEntry();
-    } catch (ObjectNotFoundException e) {
-      throw new ExportFailure("original_missing: photo " + photoId + " is not in " + bucket + "/" + key
-          + "; restore it (or remove the photo) and ask again");
-    } catch (IOException e) {
-      throw new UncheckedIOException("copying " + bucket + "/" + key + " into the archive failed", e);
+  /** Copies originals into STORED entries, hashing them on a second thread while the next bytes are read. */
+  private final class PhotoCopier implements AutoCloseable {
+
+    private final StreamingZipWriter zip;
+    private final ExportProgress progress;
+    private final byte[] buffer = new byte[COPY_BUFFER];
+    private final BackgroundSha256 sha256 = new BackgroundSha256();
+    private long bytes;
+
+    PhotoCopier(StreamingZipWriter zip, ExportProgress progress) {
+      this.zip = zip;
+      this.progress = progress;
     }
-    return new ArchivedFile(photoId, name, copied, HexFormat.of().formatHex(sha256.digest()));
+
+    ArchivedFile copy(UUID photoId, String name, Instant modified, String bucket, String key) {
+      long copied = 0;
+      try (InputStream in = originals.get(bucket, key)) {
+        OutputStream entry = zip.startEntry(name, StreamingZipWriter.Method.STORED, modified);
+        for (int n; (n = in.read(buffer)) > 0; ) {
+          entry.write(buffer, 0, n);
+          sha256.update(buffer, 0, n);
+          copied += n;
+          progress.stillWorking();
+        }
+        zip.closeEntry();
+      } catch (ObjectNotFoundException e) {
+        throw new ExportFailure("original_missing: photo " + photoId + " is not in " + bucket + "/" + key
+            + "; restore it (or remove the photo) and ask again");
+      } catch (IOException e) {
+        throw new UncheckedIOException("copying " + bucket + "/" + key + " into the archive failed", e);
+      }
+      bytes += copied;
+      return new ArchivedFile(photoId, name, copied, sha256.hex());
+    }
+
+    long bytes() {
+      return bytes;
+    }
+
+    @Override
+    public void close() {
+      sha256.close();
+    }
   }
 
   private ArchivedFile writeEntry(StreamingZipWriter zip, String name, EntryContent content) {
