@@ -66,11 +66,17 @@ public final class ExportBenchmark {
       double copyBefore = copy(originals, work.resolve("copy-1"));
       // Outside the scratch directory, so that it outlives a failed run.
       Path log = Path.of(System.getProperty("java.io.tmpdir"), "photobomb-export-benchmark-service.log");
-      service = startService(serviceJar, heap, endpoints, url, store, log);
+      int port = freePort();
+      service = startService(serviceJar, heap, endpoints, url, store, log, port);
       awaitHealthy(service, log);
       UUID exportId = UUID.randomUUID();
-      request(endpoints, exportId, userId);
-      Map<String, Object> row = awaitCompleted(jdbc, exportId, service);
+      Map<String, Object> row;
+      try (HeapWatch heapWatch = HeapWatch.start(port)) {
+        request(endpoints, exportId, userId);
+        row = awaitCompleted(jdbc, exportId, service);
+        out.printf("export-service heap during the export: at most %,d MiB in use, at most %,d MiB live after a "
+            + "collection (cap %s)%n", heapWatch.maxUsed() >> 20, heapWatch.maxLiveAfterGc() >> 20, heap);
+      }
       double exportSeconds = ((Timestamp) row.get("completed_at")).getTime() / 1000.0
           - ((Timestamp) row.get("started_at")).getTime() / 1000.0;
       double copyAfter = copy(originals, work.resolve("copy-2"));
@@ -143,11 +149,17 @@ public final class ExportBenchmark {
     return seconds;
   }
 
+  private static int freePort() throws IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
   private static Process startService(Path jar, String heap, ServerEndpoints endpoints, String jdbcUrl, Path store,
-      Path log) throws IOException {
+      Path log, int port) throws IOException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx" + heap, "-jar", jar.toString(),
-        "--server.port=0",
+        "--server.port=" + port,
         "--spring.datasource.url=" + jdbcUrl,
         "--spring.datasource.username=" + endpoints.postgresUser(),
         "--spring.datasource.password=" + endpoints.postgresPassword(),
