@@ -1,15 +1,10 @@
 package app.photobomb.ops.deletion.jobs;
 
+import app.photobomb.ops.common.jobs.PeriodicTasks;
 import app.photobomb.ops.deletion.config.DeletionProperties;
 import app.photobomb.ops.deletion.domain.HardDeleter;
 import app.photobomb.ops.deletion.domain.ObjectDeleter;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -17,19 +12,16 @@ import org.springframework.stereotype.Component;
  * then works through the object phase. Safe with many replicas: each account is claimed under a row lock.
  */
 @Component
-public class HardDeleteScheduler implements SmartLifecycle {
-
-  private static final Logger log = LoggerFactory.getLogger(HardDeleteScheduler.class);
+public class HardDeleteScheduler extends PeriodicTasks {
 
   private final HardDeleter hardDeleter;
   private final ObjectDeleter objectDeleter;
-  private final DeletionProperties properties;
-  private ScheduledExecutorService executor;
 
   public HardDeleteScheduler(HardDeleter hardDeleter, ObjectDeleter objectDeleter, DeletionProperties properties) {
+    super("hard-delete-scheduler");
     this.hardDeleter = hardDeleter;
     this.objectDeleter = objectDeleter;
-    this.properties = properties;
+    every(properties.schedulerInterval(), "hard delete pass", this::runOnce);
   }
 
   /** One pass; also what the interval runs. */
@@ -38,35 +30,5 @@ public class HardDeleteScheduler implements SmartLifecycle {
       hardDeleter.deleteRows(userId);
     }
     objectDeleter.run();
-  }
-
-  @Override
-  public synchronized void start() {
-    executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "hard-delete-scheduler");
-      thread.setDaemon(true);
-      return thread;
-    });
-    long interval = properties.schedulerInterval().toMillis();
-    executor.scheduleWithFixedDelay(() -> {
-      try {
-        runOnce();
-      } catch (RuntimeException e) {
-        log.error("hard delete pass failed; next pass in {}", properties.schedulerInterval(), e);
-      }
-    }, interval, interval, TimeUnit.MILLISECONDS);
-  }
-
-  @Override
-  public synchronized void stop() {
-    if (executor != null) {
-      executor.shutdownNow();
-      executor = null;
-    }
-  }
-
-  @Override
-  public synchronized boolean isRunning() {
-    return executor != null;
   }
 }
