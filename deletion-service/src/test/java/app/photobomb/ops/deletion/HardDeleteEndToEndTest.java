@@ -76,6 +76,8 @@ class HardDeleteEndToEndTest {
   HardDeleteScheduler scheduler;
   @Autowired
   HardDeleter hardDeleter;
+  @Autowired
+  io.micrometer.core.instrument.MeterRegistry meters;
 
   @DynamicPropertySource
   static void servers(DynamicPropertyRegistry registry) throws IOException {
@@ -89,6 +91,7 @@ class HardDeleteEndToEndTest {
     registry.add("photobomb.storage.b2.master-url", b2::baseUrl);
     registry.add("photobomb.storage.b2.allow-insecure-http", () -> "true");
     registry.add("photobomb.storage.b2.max-backoff", () -> "1s");
+    registry.add("photobomb.storage.b2.max-attempts", () -> "2");
     registry.add("photobomb.storage.local.root", () -> objects.resolve("exports").toString());
   }
 
@@ -240,6 +243,37 @@ class HardDeleteEndToEndTest {
         + "AND status = 'done'", doomed)).as("originals and exports prefixes swept").isEqualTo(2);
     assertThat(store.stat(ORIGINALS, "originals/" + doomed + "/" + photo + ".jpg")).isEmpty();
     assertThat(count("SELECT count(*) FROM deletion_tasks WHERE user_id = ? AND status = 'pending'", doomed)).isZero();
+  }
+
+  @Test
+  void objectsThatCannotBeDeletedNowAreCountedAsFailingAndDeletedOnALaterPass() {
+    UUID doomed = user();
+    UUID photo = photo(doomed, "outage.jpg");
+    jdbc.update("UPDATE users SET deleted_at = now() - interval '1 day' WHERE user_id = ?", doomed);
+    jdbc.update("""
+        INSERT INTO user_deletions (user_id, status, requested_by, requested_at, soft_deleted_at, hard_delete_after)
+        VALUES (?, 'scheduled', 'test', now(), now() - interval '1 day', now() - interval '1 second')""", doomed);
+
+    b2.unavailable(true);
+    try {
+      scheduler.runOnce();
+    } finally {
+      b2.unavailable(false);
+    }
+
+    assertThat(count("SELECT count(*) FROM users WHERE user_id = ?", doomed)).as("rows go at once").isZero();
+    assertThat(count("SELECT count(*) FROM deletion_tasks WHERE user_id = ? AND status = 'pending' "
+        + "AND attempts > 0 AND kind = 'object'", doomed)).isEqualTo(4);
+    assertThat(meters.get("photobomb.deletion.users.failing").gauge().value()).isGreaterThanOrEqualTo(1);
+    assertThat(meters.get("photobomb.deletion.objects.failing").gauge().value()).isGreaterThanOrEqualTo(4);
+    assertThat(store.stat(ORIGINALS, "originals/" + doomed + "/" + photo + ".jpg")).isPresent();
+
+    scheduler.runOnce();
+
+    kafka.await(MessageCatalog.USER_HARD_DELETED.topic(), r -> doomed.toString().equals(r.key()), WAIT);
+    assertThat(store.stat(ORIGINALS, "originals/" + doomed + "/" + photo + ".jpg")).isEmpty();
+    assertThat(count("SELECT count(*) FROM deletion_tasks WHERE user_id = ? AND status = 'pending'", doomed))
+        .isZero();
   }
 
   private void send(UserDeletionRequested command, String id) {

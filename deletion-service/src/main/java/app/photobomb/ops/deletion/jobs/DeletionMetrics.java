@@ -19,6 +19,9 @@ class DeletionMetrics {
         "SELECT count(*) FROM user_deletions WHERE status = 'deleting_objects'");
     DatabaseGauge.register(registry, jdbc, "photobomb.deletion.users.deleted", "Accounts hard-deleted",
         "SELECT count(*) FROM user_deletions WHERE status = 'deleted'");
+    DatabaseGauge.register(registry, jdbc, "photobomb.deletion.users.failing",
+        "Accounts whose deletion keeps failing on some object (it is retried every pass; look at last_error)",
+        "SELECT count(DISTINCT user_id) FROM deletion_tasks WHERE status = 'pending' AND attempts > 0");
     DatabaseGauge.register(registry, jdbc, "photobomb.deletion.objects.pending", "Stored objects still to delete",
         "SELECT count(*) FROM deletion_tasks WHERE status = 'pending'");
     DatabaseGauge.register(registry, jdbc, "photobomb.deletion.objects.deleted", "Stored objects deleted",
