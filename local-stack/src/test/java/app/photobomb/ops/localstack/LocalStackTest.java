@@ -107,9 +107,14 @@ class LocalStackTest {
     }
   }
 
-  /** The README's demo: one published UserDeletionRequested removes a demo user's rows and files. */
+  /**
+   * The README's demo: one published UserDeletionRequested removes a demo user's rows and files, the export
+   * archive made just before included.
+   */
   private static void deletingADemoUserWithZeroGraceWorksFromOnePublishedEvent(LocalStack stack) throws Exception {
-    UUID userId = stack.demo().users().get(1).userId();
+    UUID userId = stack.demo().users().get(0).userId();
+    Path archives = stack.objectStoreRoot().resolve("photobomb-exports").resolve("exports").resolve(userId.toString());
+    assertThat(archives).as("the export made before").isNotEmptyDirectory();
     List<Path> files;
     try (Connection connection = DriverManager.getConnection(stack.jdbcUrl(), LocalStack.APP_USER,
         LocalStack.APP_PASSWORD); Statement statement = connection.createStatement();
@@ -132,6 +137,8 @@ class LocalStackTest {
           Duration.ofSeconds(60));
     }
     assertThat(files).noneMatch(Files::exists);
+    assertThat(archives).as("export archives go with the account").satisfiesAnyOf(
+        dir -> assertThat(dir).doesNotExist(), dir -> assertThat(dir).isEmptyDirectory());
   }
 
   private static void assertDemoRowsAndFiles(LocalStack stack) throws SQLException, IOException {
