@@ -4,7 +4,6 @@ import app.photobomb.ops.common.events.MessageType;
 import app.photobomb.ops.common.messaging.CloudEventHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -11,7 +11,6 @@ import app.photobomb.ops.common.events.UserHardDeleted;
 import app.photobomb.ops.common.messaging.CloudEventHeaders;
 import app.photobomb.ops.common.messaging.PayloadCodec;
 import app.photobomb.ops.common.messaging.TestCommands;
-import app.photobomb.ops.common.storage.ObjectContent;
 import app.photobomb.ops.common.storage.ObjectStore;
 import app.photobomb.ops.common.storage.StoredObject;
 import app.photobomb.ops.deletion.domain.HardDeleter;

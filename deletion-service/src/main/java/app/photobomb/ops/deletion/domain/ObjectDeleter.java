@@ -3,7 +3,6 @@ package app.photobomb.ops.deletion.domain;
 import app.photobomb.ops.common.events.UserHardDeleted;
 import app.photobomb.ops.common.messaging.Outbox;
 import app.photobomb.ops.common.storage.ObjectStore;
-import app.photobomb.ops.common.storage.ObjectVersion;
 import app.photobomb.ops.common.storage.VersionPage;
 import app.photobomb.ops.deletion.config.DeletionProperties;
 import app.photobomb.ops.storage.config.ObjectStorageAutoConfiguration;

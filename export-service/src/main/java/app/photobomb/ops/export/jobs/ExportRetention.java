@@ -12,7 +12,6 @@ import app.photobomb.ops.export.domain.ExportOutcomes;
 import app.photobomb.ops.export.domain.Exports;
 import app.photobomb.ops.storage.config.ObjectStorageAutoConfiguration;
 import jakarta.annotation.PreDestroy;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;

@@ -1,6 +1,5 @@
 package app.photobomb.ops.storage.local;
 
-import app.photobomb.ops.common.storage.MeasuredInputStream;
 import app.photobomb.ops.common.storage.ObjectKeys;
 import app.photobomb.ops.common.storage.ObjectNotFoundException;
 import app.photobomb.ops.common.storage.ObjectStore;
