@@ -210,7 +210,8 @@ public final class DeletionBenchmark {
   private static ConfigurableApplicationContext startService(ServerEndpoints endpoints, String jdbcUrl,
       FakeB2Server b2, Path work, int concurrency) {
     // Arguments, not default properties: the service's own YAML outranks defaults.
-    Map<String, Object> settings = Map.ofEntries(
+    Map<String, Object> settings = new java.util.LinkedHashMap<>(b2.originalsStoreSettings(5));
+    settings.putAll(Map.ofEntries(
         Map.entry("server.port", 0),
         Map.entry("spring.datasource.url", jdbcUrl),
         Map.entry("spring.datasource.username", endpoints.postgresUser()),
@@ -218,14 +219,9 @@ public final class DeletionBenchmark {
         Map.entry("spring.kafka.bootstrap-servers", endpoints.kafkaBootstrapServers()),
         Map.entry("photobomb.deletion.scheduler-interval", "1h"),
         Map.entry("photobomb.deletion.object-concurrency", concurrency),
-        Map.entry("photobomb.storage.primary", "b2"),
-        Map.entry("photobomb.storage.b2.application-key-id", b2.applicationKeyId()),
-        Map.entry("photobomb.storage.b2.application-key", b2.applicationKey()),
-        Map.entry("photobomb.storage.b2.master-url", b2.baseUrl()),
-        Map.entry("photobomb.storage.b2.allow-insecure-http", true),
         Map.entry("photobomb.storage.local.root", work.resolve("exports").toString()),
         Map.entry("photobomb.storage.spool-directory", work.resolve("spool").toString()),
-        Map.entry("logging.level.root", "WARN"));
+        Map.entry("logging.level.root", "WARN")));
     return DeletionServiceApplication.application()
         .run(settings.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
   }

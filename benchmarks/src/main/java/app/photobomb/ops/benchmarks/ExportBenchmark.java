@@ -67,15 +67,22 @@ public final class ExportBenchmark {
       // Outside the scratch directory, so that it outlives a failed run.
       Path log = Path.of(System.getProperty("java.io.tmpdir"), "photobomb-export-benchmark-service.log");
       int port = freePort();
-      service = startService(serviceJar, heap, endpoints, url, store, log, port);
-      awaitHealthy(service, log);
+      service = startService(serviceJar, heap, endpoints, url, store, port);
+      ServiceLog serviceLog = ServiceLog.follow(service, log);
+      serviceLog.await(serviceLog.watch(line -> line.contains("Started ExportServiceApplication")),
+          Duration.ofMinutes(2), "the export-service's start");
       UUID exportId = UUID.randomUUID();
       Map<String, Object> row;
       try (HeapWatch heapWatch = HeapWatch.start(port)) {
+        var ended = serviceLog.watch(line -> line.contains("export " + exportId)
+            && (line.contains(" done: ") || line.contains(" failed")));
         request(endpoints, exportId, userId);
-        row = awaitCompleted(jdbc, exportId, service);
-        out.printf("export-service heap during the export: at most %,d MiB in use, at most %,d MiB live after a "
-            + "collection (cap %s)%n", heapWatch.maxUsed() >> 20, heapWatch.maxLiveAfterGc() >> 20, heap);
+        serviceLog.await(ended, Duration.ofMinutes(15), "export " + exportId);
+        row = completed(jdbc, exportId);
+        long live = heapWatch.maxLiveAfterGc();
+        out.printf("export-service heap during the export: at most %,d MiB in use, %s (cap %s)%n",
+            heapWatch.maxUsed() >> 20, live == 0 ? "no old-generation collection to say what was live"
+                : "at most " + (live >> 20) + " MiB live after a collection", heap);
       }
       double exportSeconds = ((Timestamp) row.get("completed_at")).getTime() / 1000.0
           - ((Timestamp) row.get("started_at")).getTime() / 1000.0;
@@ -156,7 +163,7 @@ public final class ExportBenchmark {
   }
 
   private static Process startService(Path jar, String heap, ServerEndpoints endpoints, String jdbcUrl, Path store,
-      Path log, int port) throws IOException {
+      int port) throws IOException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx" + heap, "-jar", jar.toString(),
         "--server.port=" + port,
@@ -169,22 +176,7 @@ public final class ExportBenchmark {
         "--photobomb.storage.local.root=" + store,
         "--photobomb.storage.local.link-secret=benchmark-link-secret-0123456789",
         "--photobomb.export.poll-interval=200ms"));
-    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-  }
-
-  /** The service has started once it has migrated and its consumers run; its log says when it is up. */
-  private static void awaitHealthy(Process service, Path log) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!service.isAlive()) {
-        throw new IllegalStateException("export-service exited; see " + log);
-      }
-      if (Files.exists(log) && Files.readString(log).contains("Started ExportServiceApplication")) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new IllegalStateException("export-service did not start within 2 minutes; see " + log);
+    return new ProcessBuilder(command).redirectErrorStream(true).start();
   }
 
   private static void request(ServerEndpoints endpoints, UUID exportId, UUID userId) {
@@ -198,22 +190,15 @@ public final class ExportBenchmark {
     }
   }
 
-  private static Map<String, Object> awaitCompleted(JdbcTemplate jdbc, UUID exportId, Process service)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
-    while (System.nanoTime() < deadline && service.isAlive()) {
-      List<Map<String, Object>> rows = jdbc.queryForList(
-          "SELECT status, started_at, completed_at, bytes, object_key, failure_reason FROM exports WHERE export_id = ?",
-          exportId);
-      if (!rows.isEmpty() && !List.of("queued", "running").contains(rows.get(0).get("status"))) {
-        if (!"completed".equals(rows.get(0).get("status"))) {
-          throw new IllegalStateException("export ended " + rows.get(0));
-        }
-        return rows.get(0);
-      }
-      Thread.sleep(500);
+  /** The export's row, once the service has said it ended: completed, or the benchmark stops. */
+  private static Map<String, Object> completed(JdbcTemplate jdbc, UUID exportId) {
+    Map<String, Object> row = jdbc.queryForMap(
+        "SELECT status, started_at, completed_at, bytes, object_key, failure_reason FROM exports WHERE export_id = ?",
+        exportId);
+    if (!"completed".equals(row.get("status"))) {
+      throw new IllegalStateException("export ended " + row);
     }
-    throw new IllegalStateException("export did not complete (service alive: " + service.isAlive() + ")");
+    return row;
   }
 
   /** The archive opens and holds every photo, so the figure is of a real archive. */

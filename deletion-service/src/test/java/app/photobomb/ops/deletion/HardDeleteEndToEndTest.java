@@ -84,13 +84,7 @@ class HardDeleteEndToEndTest {
     b2 = new FakeB2Server(Files.createDirectories(objects.resolve("b2"))).start();
     b2.createBucket(ORIGINALS);
     b2.createBucket(THUMBNAILS);
-    registry.add("photobomb.storage.primary", () -> "b2");
-    registry.add("photobomb.storage.b2.application-key-id", b2::applicationKeyId);
-    registry.add("photobomb.storage.b2.application-key", b2::applicationKey);
-    registry.add("photobomb.storage.b2.master-url", b2::baseUrl);
-    registry.add("photobomb.storage.b2.allow-insecure-http", () -> "true");
-    registry.add("photobomb.storage.b2.max-backoff", () -> "1s");
-    registry.add("photobomb.storage.b2.max-attempts", () -> "2");
+    b2.originalsStoreSettings(2).forEach((key, value) -> registry.add(key, () -> value));
     registry.add("photobomb.storage.local.root", () -> objects.resolve("exports").toString());
   }
 

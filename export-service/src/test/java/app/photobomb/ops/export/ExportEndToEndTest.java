@@ -108,13 +108,7 @@ class ExportEndToEndTest {
     linkServer = linkServer(exportsRoot, Clock.systemUTC());
     linkServerSevenDaysLater = linkServer(exportsRoot,
         Clock.offset(Clock.systemUTC(), Duration.ofDays(7).plusMinutes(1)));
-    registry.add("photobomb.storage.primary", () -> "b2");
-    registry.add("photobomb.storage.b2.application-key-id", b2::applicationKeyId);
-    registry.add("photobomb.storage.b2.application-key", b2::applicationKey);
-    registry.add("photobomb.storage.b2.master-url", b2::baseUrl);
-    registry.add("photobomb.storage.b2.allow-insecure-http", () -> "true");
-    registry.add("photobomb.storage.b2.max-attempts", () -> "2");
-    registry.add("photobomb.storage.b2.max-backoff", () -> "1s");
+    b2.originalsStoreSettings(2).forEach((key, value) -> registry.add(key, () -> value));
     registry.add("photobomb.storage.exports", () -> "local");
     registry.add("photobomb.storage.local.root", exportsRoot::toString);
     registry.add("photobomb.storage.local.link-secret", () -> SECRET);

@@ -157,13 +157,10 @@ public class ExportArchiveWriter {
   private ArchivedFile writeEntry(StreamingZipWriter zip, String name, EntryContent content) {
     MessageDigest sha256 = sha256();
     try {
-      DigestOutputStream entry = new DigestOutputStream(
-          zip.startEntry(name, StreamingZipWriter.Method.DEFLATED, clock.instant()), sha256);
-      CountingStream counted = new CountingStream(entry);
-      content.writeTo(counted);
-      counted.flush();
-      zip.closeEntry();
-      return new ArchivedFile(null, name, counted.count, HexFormat.of().formatHex(sha256.digest()));
+      content.writeTo(new DigestOutputStream(
+          zip.startEntry(name, StreamingZipWriter.Method.DEFLATED, clock.instant()), sha256));
+      long size = zip.closeEntry();
+      return new ArchivedFile(null, name, size, HexFormat.of().formatHex(sha256.digest()));
     } catch (IOException e) {
       throw new UncheckedIOException("writing " + name + " into the archive failed", e);
     }
@@ -299,30 +296,5 @@ public class ExportArchiveWriter {
   @FunctionalInterface
   private interface EntryContent {
     void writeTo(OutputStream entry) throws IOException;
-  }
-
-  private static final class CountingStream extends java.io.FilterOutputStream {
-    private long count;
-
-    CountingStream(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-      count++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-      count += len;
-    }
-
-    @Override
-    public void close() throws IOException {
-      flush();
-    }
   }
 }

@@ -126,11 +126,11 @@ public final class StreamingZipWriter implements AutoCloseable {
     return entry;
   }
 
-  /** Ends the open entry, if any, with its data descriptor. */
-  public void closeEntry() throws IOException {
+  /** Ends the open entry, if any, with its data descriptor; returns its size before compression (0: none open). */
+  public long closeEntry() throws IOException {
     EntryStream entry = current;
     if (entry == null) {
-      return;
+      return 0;
     }
     current = null;
     if (entry.method == Method.DEFLATED) {
@@ -144,6 +144,7 @@ public final class StreamingZipWriter implements AutoCloseable {
     byte[] record = centralHeader(entry);
     centralDirectory.add(record);
     centralDirectorySize += record.length;
+    return entry.size;
   }
 
   /**

@@ -119,6 +119,22 @@ public final class FakeB2Server implements AutoCloseable {
     return new B2Properties(applicationKeyId, applicationKey, baseUrl(), maxAttempts, Duration.ofSeconds(1), true);
   }
 
+  /**
+   * Spring settings (photobomb.storage.*) that make a service's originals store the B2 adapter talking to this
+   * fake, e.g. for {@code DynamicPropertyRegistry} or command-line arguments.
+   */
+  public Map<String, String> originalsStoreSettings(int maxAttempts) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("photobomb.storage.primary", "b2");
+    settings.put("photobomb.storage.b2.application-key-id", applicationKeyId);
+    settings.put("photobomb.storage.b2.application-key", applicationKey);
+    settings.put("photobomb.storage.b2.master-url", baseUrl());
+    settings.put("photobomb.storage.b2.allow-insecure-http", "true");
+    settings.put("photobomb.storage.b2.max-attempts", String.valueOf(maxAttempts));
+    settings.put("photobomb.storage.b2.max-backoff", "1s");
+    return settings;
+  }
+
   public String baseUrl() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
