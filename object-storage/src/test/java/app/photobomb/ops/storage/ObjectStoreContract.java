@@ -134,25 +134,37 @@ public abstract class ObjectStoreContract {
   }
 
   @Test
-  void deletingAVersionRemovesItAndDeletingItAgainIsFine() {
+  void deletingAVersionRemovesItAndDeletingItAgainSaysItWasGone() {
     String key = uniqueKey("deleted.jpg");
     StoredObject stored = put(key, randomBytes(1000));
 
-    store().deleteVersion(bucket(), key, stored.versionId());
-    store().deleteVersion(bucket(), key, stored.versionId());
+    assertThat(store().deleteVersion(bucket(), key, stored.versionId())).as("the first delete removes it").isTrue();
+    assertThat(store().deleteVersion(bucket(), key, stored.versionId())).as("the second finds it gone").isFalse();
 
     assertThat(store().stat(bucket(), key)).isEmpty();
     assertThat(store().listVersions(bucket(), key, null, 100).versions()).isEmpty();
   }
 
   @Test
-  void deletingAVersionThatNeverExistedIsFine() {
+  void deletingAVersionOfAKeyThatWasNeverWrittenSaysItWasGone() {
     String key = uniqueKey("ghost.jpg");
     StoredObject stored = put(key, randomBytes(10));
-    store().deleteVersion(bucket(), key, stored.versionId());
+    String neverWritten = uniqueKey("never.jpg");
 
-    store().deleteVersion(bucket(), key, stored.versionId());
+    assertThat(store().deleteVersion(bucket(), neverWritten, stored.versionId())).isFalse();
 
+    assertThat(store().stat(bucket(), key)).as("another key's version is untouched").isPresent();
+  }
+
+  @Test
+  void deletingEveryVersionCountsOnlyTheVersionsItRemoved() {
+    String key = uniqueKey("every.jpg");
+    put(key, randomBytes(10));
+    put(key, randomBytes(20));
+    int listed = store().listVersions(bucket(), key, null, 100).versions().size();
+
+    assertThat(store().deleteEveryVersion(bucket(), key)).isEqualTo(listed);
+    assertThat(store().deleteEveryVersion(bucket(), key)).as("nothing left to remove").isZero();
     assertThat(store().stat(bucket(), key)).isEmpty();
   }
 

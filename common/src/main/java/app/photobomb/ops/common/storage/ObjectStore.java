@@ -41,12 +41,15 @@ public interface ObjectStore {
    */
   VersionPage listVersions(String bucket, String prefix, String pageToken, int pageSize);
 
-  /** Deletes one version; a version that is already gone counts as deleted. */
-  void deleteVersion(String bucket, String key, String versionId);
+  /**
+   * Deletes one version and says whether this call removed it: {@code false} when it was gone already (deleted
+   * before, or never there), so callers count only what they really deleted. A store failure throws.
+   */
+  boolean deleteVersion(String bucket, String key, String versionId);
 
   /**
    * Deletes every version of one key (those the store lists under it, not longer keys that start with it) and
-   * returns how many it deleted; a key with none counts as deleted.
+   * returns how many this call removed; a key with none counts as deleted.
    */
   default int deleteEveryVersion(String bucket, String key) {
     int deleted = 0;
@@ -55,8 +58,9 @@ public interface ObjectStore {
       VersionPage page = listVersions(bucket, key, token, 1000);
       for (ObjectVersion version : page.versions()) {
         if (version.key().equals(key)) {
-          deleteVersion(bucket, key, version.versionId());
-          deleted++;
+          if (deleteVersion(bucket, key, version.versionId())) {
+            deleted++;
+          }
         }
       }
       token = page.nextPageToken();

@@ -225,17 +225,19 @@ public final class B2ObjectStore implements ObjectStore, AutoCloseable {
 
   /** B2 deletes by file name and id; the bucket only names the object in errors. */
   @Override
-  public void deleteVersion(String bucket, String key, String versionId) {
+  public boolean deleteVersion(String bucket, String key, String versionId) {
     requireBucket(bucket);
     ObjectKeys.requireSafe(key);
     requireText(versionId, "versionId");
     try {
       client.deleteFileVersion(B2DeleteFileVersionRequest.builder(key, versionId).build());
+      return true;
     } catch (B2Exception e) {
       if (!isGone(e)) {
         throw failure("deleteVersion", bucket, key, e);
       }
       log.debug("B2 version {} of {}/{} was gone already ({})", versionId, bucket, key, e.getCode());
+      return false;
     }
   }
 

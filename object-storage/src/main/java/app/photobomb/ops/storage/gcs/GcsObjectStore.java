@@ -185,14 +185,16 @@ public final class GcsObjectStore implements ObjectStore, AutoCloseable {
   }
 
   @Override
-  public void deleteVersion(String bucket, String key, String versionId) {
+  public boolean deleteVersion(String bucket, String key, String versionId) {
     requireBucket(bucket);
     ObjectKeys.requireSafe(key);
     long generation = generation(versionId);
     try {
-      if (!storage.delete(BlobId.of(bucket, key, generation))) {
+      boolean deleted = storage.delete(BlobId.of(bucket, key, generation));
+      if (!deleted) {
         log.debug("{} generation {} of {}/{} was gone already", PROVIDER, generation, bucket, key);
       }
+      return deleted;
     } catch (StorageException e) {
       throw failure("deleteVersion", bucket, key, e);
     }

@@ -180,14 +180,12 @@ public final class LocalFileObjectStore implements ObjectStore {
   }
 
   @Override
-  public void deleteVersion(String bucket, String key, String versionId) {
+  public boolean deleteVersion(String bucket, String key, String versionId) {
     Path file = resolve(bucket, key);
     try {
-      if (Files.isRegularFile(file) && versionOf(file).equals(versionId)) {
-        Files.deleteIfExists(file);
-      }
+      return Files.isRegularFile(file) && versionOf(file).equals(versionId) && Files.deleteIfExists(file);
     } catch (NoSuchFileException e) {
-      // deleted meanwhile: gone counts as deleted
+      return false; // deleted meanwhile
     } catch (IOException e) {
       throw new ObjectStoreException("local: delete " + bucket + "/" + key + " failed", e);
     }

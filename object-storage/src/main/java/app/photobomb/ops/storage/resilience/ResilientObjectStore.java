@@ -186,15 +186,13 @@ public final class ResilientObjectStore implements ObjectStore, AutoCloseable {
    * read the other store's version id answers with an error, so only a failure of every store is one.
    */
   @Override
-  public void deleteVersion(String bucket, String key, String versionId) {
+  public boolean deleteVersion(String bucket, String key, String versionId) {
     ObjectKeys.requireSafe(key);
     List<ObjectStoreException> failures = new java.util.ArrayList<>();
+    boolean deleted = false;
     for (ObjectStore store : List.of(primary, fallback)) {
       try {
-        call(breakerOf(store), () -> {
-          store.deleteVersion(bucket, key, versionId);
-          return null;
-        });
+        deleted |= call(breakerOf(store), () -> store.deleteVersion(bucket, key, versionId));
       } catch (ObjectStoreException e) {
         failures.add(e);
       }
@@ -203,6 +201,7 @@ public final class ResilientObjectStore implements ObjectStore, AutoCloseable {
       failures.get(0).addSuppressed(failures.get(1));
       throw failures.get(0);
     }
+    return deleted;
   }
 
   /** A link from the first store that has the object. */

@@ -177,7 +177,7 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
   }
 
   @Override
-  public void deleteVersion(String bucket, String key, String versionId) {
+  public boolean deleteVersion(String bucket, String key, String versionId) {
     requireBucket(bucket);
     ObjectKeys.requireSafe(key);
     if (versionId == null || versionId.isBlank()) {
@@ -185,16 +185,20 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     }
     try {
       if (versionId.startsWith(ETAG_VERSION)) {
-        deleteIfCurrent(bucket, key, versionId.substring(ETAG_VERSION.length()));
-      } else {
+        return deleteIfCurrent(bucket, key, versionId.substring(ETAG_VERSION.length()));
+      }
+      // S3 answers 204 to a delete of a version that is not there, so only a look first tells what it removed.
+      if (versionExists(bucket, key, versionId)) {
         s3.deleteObject(request -> request.bucket(bucket).key(key).versionId(versionId));
+        return true;
       }
     } catch (SdkException e) {
       if (!isGone(e)) {
         throw failure("deleteVersion", bucket, key, e);
       }
-      log.debug("{} version {} of {}/{} was gone already", PROVIDER, versionId, bucket, key);
     }
+    log.debug("{} version {} of {}/{} was gone already", PROVIDER, versionId, bucket, key);
+    return false;
   }
 
   @Override
@@ -383,12 +387,29 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
    * one. A write between the check and the delete would still be lost; S3 has no conditional delete that
    * R2 is known to honour.
    */
-  private void deleteIfCurrent(String bucket, String key, String eTag) {
+  private boolean deleteIfCurrent(String bucket, String key, String eTag) {
     Optional<HeadObjectResponse> current = head(bucket, key);
     if (current.isPresent() && unquoted(current.get().eTag()).equals(eTag)) {
       s3.deleteObject(request -> request.bucket(bucket).key(key));
-    } else {
-      log.debug("{} kept {}/{}: it is gone or no longer has ETag {}", PROVIDER, bucket, key, eTag);
+      return true;
+    }
+    log.debug("{} kept {}/{}: it is gone or no longer has ETag {}", PROVIDER, bucket, key, eTag);
+    return false;
+  }
+
+  /** A version HEAD answers 405 for a delete marker: there, but not an object. */
+  private boolean versionExists(String bucket, String key, String versionId) {
+    try {
+      s3.headObject(request -> request.bucket(bucket).key(key).versionId(versionId));
+      return true;
+    } catch (SdkException e) {
+      if (isGone(e)) {
+        return false;
+      }
+      if (e instanceof AwsServiceException service && service.statusCode() == 405) {
+        return true;
+      }
+      throw e;
     }
   }
 
