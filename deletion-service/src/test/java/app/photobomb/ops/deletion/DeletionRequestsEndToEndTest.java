@@ -25,6 +25,8 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -188,6 +190,59 @@ class DeletionRequestsEndToEndTest {
         + "AND action = 'account_deleted'", String.class, userId)).isEqualTo("true");
   }
 
+  @Test
+  void cancelHandledBeforeItsRequestStillWins() {
+    UUID userId = user(null);
+    Instant asked = Instant.now().minusSeconds(60);
+    Instant withdrawn = asked.plusSeconds(30);
+
+    UserDeletionFailed cancelAnswer = await(MessageCatalog.USER_DELETION_FAILED,
+        sendAt(MessageCatalog.USER_DELETION_CANCELLED, new UserDeletionCancelled(userId, "user"), withdrawn));
+    UserDeletionFailed requestAnswer = await(MessageCatalog.USER_DELETION_FAILED,
+        sendAt(MessageCatalog.USER_DELETION_REQUESTED, new UserDeletionRequested(userId, "api", null, null), asked));
+
+    assertThat(cancelAnswer.reason()).isEqualTo("not_scheduled");
+    assertThat(requestAnswer.reason()).as("the older request lost to the newer cancel")
+        .isEqualTo("cancelled_later");
+    assertThat(deletedAt(userId)).isNull();
+    assertThat(jdbc.queryForObject("SELECT count(*) FROM user_deletions WHERE user_id = ? AND status = 'scheduled'",
+        Integer.class, userId)).isZero();
+
+    UserDeletionScheduled newer = await(MessageCatalog.USER_DELETION_SCHEDULED, sendAt(
+        MessageCatalog.USER_DELETION_REQUESTED, new UserDeletionRequested(userId, "api", null, null), Instant.now()));
+    assertThat(newer.hardDeleteAfter()).as("a request newer than the cancel schedules").isAfter(Instant.now());
+  }
+
+  @Test
+  void requestNamingAnOlderTimeThanAHandledCancelDoesNotSchedule() {
+    UUID userId = user(null);
+    Instant withdrawn = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    await(MessageCatalog.USER_DELETION_FAILED,
+        sendAt(MessageCatalog.USER_DELETION_CANCELLED, new UserDeletionCancelled(userId, "user"), withdrawn));
+
+    UserDeletionFailed answer = await(MessageCatalog.USER_DELETION_FAILED, send(MessageCatalog.USER_DELETION_REQUESTED,
+        new UserDeletionRequested(userId, "api", null, withdrawn.minusSeconds(5))));
+
+    assertThat(answer.reason()).isEqualTo("cancelled_later");
+    assertThat(deletedAt(userId)).isNull();
+  }
+
+  @Test
+  void cancelOlderThanTheScheduledRequestLeavesTheSchedule() {
+    UUID userId = user(null);
+    Instant asked = Instant.now();
+    await(MessageCatalog.USER_DELETION_SCHEDULED,
+        sendAt(MessageCatalog.USER_DELETION_REQUESTED, new UserDeletionRequested(userId, "api", null, null), asked));
+
+    UserDeletionFailed answer = await(MessageCatalog.USER_DELETION_FAILED, sendAt(
+        MessageCatalog.USER_DELETION_CANCELLED, new UserDeletionCancelled(userId, "user"), asked.minusSeconds(10)));
+
+    assertThat(answer.reason()).isEqualTo("requested_later");
+    assertThat(deletedAt(userId)).isNotNull();
+    assertThat(jdbc.queryForObject("SELECT status FROM user_deletions WHERE user_id = ?", String.class, userId))
+        .isEqualTo("scheduled");
+  }
+
   private UUID user(Instant deletedAt) {
     UUID userId = UUID.randomUUID();
     jdbc.update("INSERT INTO users (user_id, email, deleted_at) VALUES (?, ?, ?)", userId,
@@ -201,9 +256,15 @@ class DeletionRequestsEndToEndTest {
   }
 
   private String send(MessageType<?> type, PhotobombMessage command) {
+    return sendAt(type, command, Instant.now());
+  }
+
+  /** Publishes a command whose CloudEvents time (when its sender decided) is {@code at}. */
+  private String sendAt(MessageType<?> type, PhotobombMessage command, Instant at) {
     String id = UUID.randomUUID().toString();
-    kafka.send(type.topic(), command.key(), TestCommands.headers(type, id, command.key(), null),
-        codec.encode(command).getBytes(StandardCharsets.UTF_8));
+    Map<String, String> headers = new HashMap<>(TestCommands.headers(type, id, command.key(), null));
+    headers.put(CloudEventHeaders.TIME, at.toString());
+    kafka.send(type.topic(), command.key(), headers, codec.encode(command).getBytes(StandardCharsets.UTF_8));
     return id;
   }
 

@@ -11,12 +11,14 @@ import app.photobomb.ops.common.events.UserHardDeleted;
 import app.photobomb.ops.common.messaging.CloudEventHeaders;
 import app.photobomb.ops.common.messaging.PayloadCodec;
 import app.photobomb.ops.common.messaging.TestCommands;
+import app.photobomb.ops.common.storage.ObjectContent;
 import app.photobomb.ops.common.storage.ObjectStore;
 import app.photobomb.ops.common.storage.StoredObject;
 import app.photobomb.ops.deletion.domain.HardDeleter;
 import app.photobomb.ops.deletion.jobs.HardDeleteScheduler;
 import app.photobomb.ops.storage.b2.FakeB2Server;
 import app.photobomb.ops.storage.config.ObjectStorageAutoConfiguration;
+import app.photobomb.ops.storage.resilience.UploadRetryQueue;
 import app.photobomb.ops.testsupport.KafkaTestClient;
 import app.photobomb.ops.testsupport.RealServers;
 import app.photobomb.ops.testsupport.RealServersExtension;
@@ -77,6 +79,8 @@ class HardDeleteEndToEndTest {
   HardDeleter hardDeleter;
   @Autowired
   io.micrometer.core.instrument.MeterRegistry meters;
+  @Autowired
+  UploadRetryQueue uploadQueue;
 
   @DynamicPropertySource
   static void servers(DynamicPropertyRegistry registry) throws IOException {
@@ -105,6 +109,8 @@ class HardDeleteEndToEndTest {
     UUID bystander = user();
     List<UUID> doomedPhotos = List.of(photo(doomed, "IMG_0001.jpg"), photo(doomed, "IMG_0002.jpg"));
     UUID bystanderPhoto = photo(bystander, "IMG_0001.jpg");
+    String reUploaded = "originals/" + doomed + "/" + doomedPhotos.get(0) + ".jpg";
+    store.put(ORIGINALS, reUploaded, new java.io.ByteArrayInputStream(new byte[300]), 300, "image/jpeg");
     String forgotten = "originals/" + doomed + "/never-recorded.jpg";
     store.put(ORIGINALS, forgotten, new java.io.ByteArrayInputStream(new byte[500]), 500, "image/jpeg");
     String doomedArchive = "exports/" + doomed + "/" + UUID.randomUUID() + ".zip";
@@ -126,9 +132,11 @@ class HardDeleteEndToEndTest {
     assertThat(header(done, CloudEventHeaders.CORRELATION_ID)).isEqualTo("corr-" + requestId);
     assertThat(event.rowsDeleted()).containsEntry("users", 1L).containsEntry("photos", 2L)
         .containsEntry("photo_files", 8L).containsEntry("face_detections", 2L).containsEntry("albums", 1L);
-    assertThat(event.objectsDeleted()).as("8 recorded + 1 original and 1 export found under the user's prefixes")
-        .isEqualTo(10);
-    assertThat(event.bytesFreed()).isEqualTo(8 * 1000 + 500 + 700);
+    assertThat(event.objectsDeleted())
+        .as("8 recorded + an older version of one original + 1 original and 1 export found under the user's prefixes")
+        .isEqualTo(11);
+    assertThat(event.bytesFreed()).as("what the deleted versions held").isEqualTo(8 * 1000 + 300 + 500 + 700);
+    assertThat(store.listVersions(ORIGINALS, reUploaded, null, 10).versions()).as("every version").isEmpty();
     assertThat(store.stat(ORIGINALS, forgotten)).as("an object the database forgot").isEmpty();
     assertThat(exports.stat(EXPORTS, doomedArchive)).as("the user's export archive").isEmpty();
     assertThat(exports.stat(EXPORTS, bystanderArchive)).as("another user's export archive").isPresent();
@@ -231,9 +239,10 @@ class HardDeleteEndToEndTest {
 
     ConsumerRecord<String, byte[]> done = kafka.await(MessageCatalog.USER_HARD_DELETED.topic(),
         r -> doomed.toString().equals(r.key()), WAIT);
-    assertThat(codec.decode(MessageCatalog.USER_HARD_DELETED, done.value()).objectsDeleted()).isEqualTo(4);
+    assertThat(codec.decode(MessageCatalog.USER_HARD_DELETED, done.value()).objectsDeleted())
+        .as("the thumbnail deleted before the crash is not counted again").isEqualTo(3);
     assertThat(count("SELECT count(*) FROM deletion_tasks WHERE user_id = ? AND kind = 'prefix' "
-        + "AND status = 'done'", doomed)).as("originals and exports prefixes swept").isEqualTo(2);
+        + "AND status = 'done'", doomed)).as("originals, exports and the photo's thumbnails listed").isEqualTo(3);
     assertThat(store.stat(ORIGINALS, "originals/" + doomed + "/" + photo + ".jpg")).isEmpty();
     assertThat(count("SELECT count(*) FROM deletion_tasks WHERE user_id = ? AND status = 'pending'", doomed)).isZero();
   }
@@ -256,17 +265,157 @@ class HardDeleteEndToEndTest {
 
     assertThat(count("SELECT count(*) FROM users WHERE user_id = ?", doomed)).as("rows go at once").isZero();
     assertThat(count("SELECT count(*) FROM deletion_tasks WHERE user_id = ? AND status = 'pending' "
-        + "AND attempts > 0 AND kind = 'object'", doomed)).isEqualTo(4);
+        + "AND attempts = 1 AND next_attempt_at > now()", doomed))
+        .as("the listings of the user's originals and of the photo's thumbnails, tried once and backing off")
+        .isEqualTo(2);
     assertThat(meters.get("photobomb.deletion.users.failing").gauge().value()).isGreaterThanOrEqualTo(1);
-    assertThat(meters.get("photobomb.deletion.objects.failing").gauge().value()).isGreaterThanOrEqualTo(4);
+    assertThat(meters.get("photobomb.deletion.tasks.failing").gauge().value()).isGreaterThanOrEqualTo(2);
     assertThat(store.stat(ORIGINALS, "originals/" + doomed + "/" + photo + ".jpg")).isPresent();
 
+    jdbc.update("UPDATE deletion_tasks SET next_attempt_at = now() WHERE user_id = ?", doomed);
     scheduler.runOnce();
 
     kafka.await(MessageCatalog.USER_HARD_DELETED.topic(), r -> doomed.toString().equals(r.key()), WAIT);
     assertThat(store.stat(ORIGINALS, "originals/" + doomed + "/" + photo + ".jpg")).isEmpty();
     assertThat(count("SELECT count(*) FROM deletion_tasks WHERE user_id = ? AND status = 'pending'", doomed))
         .isZero();
+  }
+
+  @Test
+  void stuckAccountsMoveOnAndDoNotStarveADueOne() {
+    List<UUID> clearedByTheApi = new java.util.ArrayList<>();
+    List<UUID> softDeletedAgainLater = new java.util.ArrayList<>();
+    List<UUID> vanished = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      UUID cleared = user();
+      scheduleDue(cleared, "now() - interval '2 hours'");
+      clearedByTheApi.add(cleared);
+      UUID later = user();
+      scheduleDue(later, "now() - interval '2 hours'");
+      jdbc.update("UPDATE users SET deleted_at = now() + interval '1 hour' WHERE user_id = ?", later);
+      softDeletedAgainLater.add(later);
+      UUID gone = UUID.randomUUID();
+      scheduleDue(gone, "now() - interval '2 hours'");
+      vanished.add(gone);
+    }
+    UUID due = user();
+    UUID photo = photo(due, "due.jpg");
+    jdbc.update("UPDATE users SET deleted_at = now() - interval '1 day' WHERE user_id = ?", due);
+    scheduleDue(due, "now() - interval '1 minute'");
+    jdbc.update("UPDATE users SET deleted_at = NULL WHERE user_id = ANY(?)", (Object) clearedByTheApi.toArray(UUID[]::new));
+
+    scheduler.runOnce();
+
+    assertThat(count("SELECT count(*) FROM users WHERE user_id = ?", due)).as("the due account, behind 15 stuck ones")
+        .isZero();
+    kafka.await(MessageCatalog.USER_HARD_DELETED.topic(), r -> due.toString().equals(r.key()), WAIT);
+    assertThat(store.stat(ORIGINALS, "originals/" + due + "/" + photo + ".jpg")).isEmpty();
+    for (UUID userId : clearedByTheApi) {
+      assertThat(status(userId)).isEqualTo("restored");
+      assertThat(count("SELECT count(*) FROM users WHERE user_id = ?", userId)).isOne();
+      assertThat(count("SELECT count(*) FROM audit_logs WHERE user_id = ? AND action = 'account_restored'", userId))
+          .isOne();
+      kafka.await(MessageCatalog.USER_RESTORED.topic(), r -> userId.toString().equals(r.key()), WAIT);
+    }
+    for (UUID userId : softDeletedAgainLater) {
+      assertThat(status(userId)).isEqualTo("scheduled");
+      assertThat(jdbc.queryForObject("SELECT hard_delete_after > now() FROM user_deletions WHERE user_id = ?",
+          Boolean.class, userId)).as("rescheduled to the new due time").isTrue();
+      assertThat(count("SELECT count(*) FROM users WHERE user_id = ?", userId)).isOne();
+      kafka.await(MessageCatalog.USER_DELETION_SCHEDULED.topic(), r -> userId.toString().equals(r.key()), WAIT);
+    }
+    for (UUID userId : vanished) {
+      assertThat(status(userId)).isEqualTo("failed");
+      assertThat(jdbc.queryForObject("SELECT failure_reason FROM user_deletions WHERE user_id = ?", String.class,
+          userId)).isEqualTo("user_row_missing");
+      assertThat(count("SELECT count(*) FROM audit_logs WHERE user_id = ? AND action = 'account_deletion_failed'",
+          userId)).isOne();
+      ConsumerRecord<String, byte[]> failed = kafka.await(MessageCatalog.USER_DELETION_FAILED.topic(),
+          r -> userId.toString().equals(r.key()), WAIT);
+      assertThat(codec.decode(MessageCatalog.USER_DELETION_FAILED, failed.value()).reason())
+          .isEqualTo("user_row_missing");
+    }
+  }
+
+  @Test
+  void oneSchedulerPassDeletesMoreObjectsThanOnePageWithoutWaitingForTheInterval() {
+    UUID doomed = user();
+    int objects = 1_300;
+    for (int i = 0; i < objects; i++) {
+      store.put(ORIGINALS, "originals/" + doomed + "/bulk-" + i + ".jpg", new java.io.ByteArrayInputStream(new byte[10]),
+          10, "image/jpeg");
+    }
+    jdbc.update("UPDATE users SET deleted_at = now() - interval '1 day' WHERE user_id = ?", doomed);
+    scheduleDue(doomed, "now() - interval '1 second'");
+    int callsBefore = b2.totalCalls();
+
+    scheduler.runOnce();
+
+    UserHardDeleted event = codec.decode(MessageCatalog.USER_HARD_DELETED, kafka.await(
+        MessageCatalog.USER_HARD_DELETED.topic(), r -> doomed.toString().equals(r.key()), WAIT).value());
+    assertThat(event.objectsDeleted()).isEqualTo(objects);
+    assertThat(store.listVersions(ORIGINALS, "originals/" + doomed + "/", null, 10).versions()).isEmpty();
+    assertThat(b2.totalCalls() - callsBefore).as("about one B2 call per version: listed by prefix, not per key")
+        .isLessThan(objects + objects / 10);
+  }
+
+  @Test
+  void failingObjectsBackOffAndDoNotStarveOtherAccounts() {
+    // 1,100 deletes that always fail (keys the store refuses), queued before another account's
+    UUID stuck = user();
+    jdbc.update("UPDATE users SET deleted_at = now() - interval '1 day' WHERE user_id = ?", stuck);
+    scheduleDue(stuck, "now() - interval '1 hour'");
+    assertThat(hardDeleter.deleteRows(stuck)).isPresent();
+    jdbc.update("""
+        INSERT INTO deletion_tasks (user_id, kind, bucket, object_key, version_id, size_bytes)
+        SELECT ?, 'version', ?, 'originals/' || ? || '/../' || g || '.jpg', 'v' || g, 10
+        FROM generate_series(1, 1100) AS g""", stuck, ORIGINALS, stuck.toString());
+    UUID doomed = user();
+    UUID photo = photo(doomed, "behind.jpg");
+    jdbc.update("UPDATE users SET deleted_at = now() - interval '1 day' WHERE user_id = ?", doomed);
+    scheduleDue(doomed, "now() - interval '1 second'");
+
+    scheduler.runOnce();
+
+    kafka.await(MessageCatalog.USER_HARD_DELETED.topic(), r -> doomed.toString().equals(r.key()), WAIT);
+    assertThat(store.stat(ORIGINALS, "originals/" + doomed + "/" + photo + ".jpg")).isEmpty();
+    assertThat(count("SELECT count(*) FROM deletion_tasks WHERE user_id = ? AND status = 'pending' AND attempts = 1 "
+        + "AND next_attempt_at > now()", stuck)).as("each failing task tried once, then backed off").isEqualTo(1100);
+    assertThat(status(stuck)).isEqualTo("deleting_objects");
+  }
+
+  @Test
+  void queuedUploadOfAHardDeletedUserIsDroppedAndNeverSent() {
+    UUID doomed = user();
+    UUID photo = photo(doomed, "queued.jpg");
+    jdbc.update("UPDATE users SET deleted_at = now() - interval '1 day' WHERE user_id = ?", doomed);
+    scheduleDue(doomed, "now() - interval '1 second'");
+    String lateOriginal = "originals/" + doomed + "/late.jpg";
+    String lateThumbnail = "thumbs/" + photo + "/256.webp";
+    uploadQueue.enqueue(ORIGINALS, lateOriginal, ObjectContent.ofBytes(new byte[42], "image/jpeg"), "b2 down");
+    uploadQueue.enqueue(THUMBNAILS, lateThumbnail, ObjectContent.ofBytes(new byte[43], "image/webp"), "b2 down");
+    UUID bystander = user();
+    String bystanderKey = "originals/" + bystander + "/queued.jpg";
+    uploadQueue.enqueue(ORIGINALS, bystanderKey, ObjectContent.ofBytes(new byte[44], "image/jpeg"), "b2 down");
+
+    scheduler.runOnce();
+    kafka.await(MessageCatalog.USER_HARD_DELETED.topic(), r -> doomed.toString().equals(r.key()), WAIT);
+
+    // The retry worker sends only uploads whose rows exist (object-storage's UploadRetryQueueTest shows it).
+    assertThat(uploadQueue.find(ORIGINALS, lateOriginal)).as("queued original of the deleted user").isEmpty();
+    assertThat(uploadQueue.find(THUMBNAILS, lateThumbnail)).as("queued thumbnail of the deleted user").isEmpty();
+    assertThat(uploadQueue.find(ORIGINALS, bystanderKey)).as("another user's queued upload stays queued")
+        .isPresent();
+  }
+
+  private void scheduleDue(UUID userId, String dueSql) {
+    jdbc.update("""
+        INSERT INTO user_deletions (user_id, status, requested_by, requested_at, soft_deleted_at, hard_delete_after)
+        VALUES (?, 'scheduled', 'test', now(), now() - interval '1 day', %s)""".formatted(dueSql), userId);
+  }
+
+  private String status(UUID userId) {
+    return jdbc.queryForObject("SELECT status FROM user_deletions WHERE user_id = ?", String.class, userId);
   }
 
   private void send(UserDeletionRequested command, String id) {

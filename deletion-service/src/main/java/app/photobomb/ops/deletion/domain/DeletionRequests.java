@@ -35,13 +35,15 @@ public class DeletionRequests {
     this.clock = clock;
   }
 
-  /** Soft-deletes and schedules; a repeated request answers with the first schedule. */
+  /**
+   * Soft-deletes and schedules; a repeated request answers with the first schedule, and a request older than
+   * the user's latest cancel (by the commands' own times: they travel on two topics, unordered) schedules nothing.
+   */
   public void request(UserDeletionRequested command, HandlingContext context) {
     Optional<Optional<Instant>> user = deletions.lockUser(command.userId());
     Optional<UserDeletion> existing = deletions.lock(command.userId());
     if (user.isEmpty()) {
-      boolean gone = existing.map(d -> d.status() == UserDeletion.Status.DELETED
-          || d.status() == UserDeletion.Status.DELETING_OBJECTS).orElse(false);
+      boolean gone = existing.map(d -> d.status().rowsDeleted()).orElse(false);
       context.emit(new UserDeletionFailed(command.userId(), gone ? "already_deleted" : "unknown_user"));
       return;
     }
@@ -49,21 +51,26 @@ public class DeletionRequests {
       context.emit(new UserDeletionFailed(command.userId(), "immediate_deletion_needs_reason"));
       return;
     }
+    // PostgreSQL keeps microseconds: a schedule must read back exactly as it was announced.
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    Instant askedAt = command.requestedAt() != null ? command.requestedAt() : sentAt(context, now);
+    Optional<Instant> cancelledAt = deletions.latestCancel(command.userId());
+    if (cancelledAt.isPresent() && !askedAt.isAfter(cancelledAt.get())) {
+      context.emit(new UserDeletionFailed(command.userId(), "cancelled_later"));
+      return;
+    }
     if (existing.isPresent() && existing.get().status() == UserDeletion.Status.SCHEDULED
         && !command.isImmediate()) {
       context.emit(new UserDeletionScheduled(command.userId(), existing.get().hardDeleteAfter()));
       return;
     }
-    // PostgreSQL keeps microseconds: a schedule must read back exactly as it was announced.
-    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
     Instant softDeletedAt = user.get().orElse(now);
     if (user.get().isEmpty()) {
       deletions.softDelete(command.userId(), softDeletedAt);
     }
     Instant hardDeleteAfter = command.isImmediate() ? now : softDeletedAt.plus(properties.grace());
-    deletions.schedule(command.userId(), command.requestedBy(), command.reason(),
-        command.requestedAt() != null ? command.requestedAt() : now, softDeletedAt, hardDeleteAfter,
-        command.isImmediate(), context.envelope().correlationId());
+    deletions.schedule(command.userId(), command.requestedBy(), command.reason(), askedAt, softDeletedAt,
+        hardDeleteAfter, command.isImmediate(), context.envelope().correlationId());
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("requested_by", command.requestedBy());
     details.put("reason", command.reason());
@@ -74,21 +81,37 @@ public class DeletionRequests {
     context.emit(new UserDeletionScheduled(command.userId(), hardDeleteAfter));
   }
 
-  /** Restores a scheduled account; after the hard delete it is too late. */
+  /**
+   * Restores a scheduled account, unless the schedule comes from a request newer than this cancel; after the
+   * hard delete it is too late. Every cancel is remembered, so that an older request handled later loses.
+   */
   public void cancel(UserDeletionCancelled command, HandlingContext context) {
+    Optional<Optional<Instant>> user = deletions.lockUser(command.userId());
     Optional<UserDeletion> existing = deletions.lock(command.userId());
     UserDeletion.Status status = existing.map(UserDeletion::status).orElse(null);
-    if (status == UserDeletion.Status.DELETED || status == UserDeletion.Status.DELETING_OBJECTS) {
+    if (status != null && status.rowsDeleted()) {
       context.emit(new UserDeletionFailed(command.userId(), "already_deleted"));
       return;
     }
-    if (status != UserDeletion.Status.SCHEDULED || deletions.lockUser(command.userId()).isEmpty()) {
+    Instant cancelledAt = sentAt(context, clock.instant().truncatedTo(ChronoUnit.MICROS));
+    deletions.recordCancel(command.userId(), cancelledAt, command.requestedBy());
+    if (status != UserDeletion.Status.SCHEDULED || user.isEmpty()) {
       context.emit(new UserDeletionFailed(command.userId(), "not_scheduled"));
+      return;
+    }
+    if (existing.get().requestedAt().isAfter(cancelledAt)) {
+      context.emit(new UserDeletionFailed(command.userId(), "requested_later"));
       return;
     }
     deletions.restore(command.userId());
     audit.record(command.userId(), "account_restored", command.requestedBy(),
         Map.of("requested_by", command.requestedBy(), "was_due", existing.get().hardDeleteAfter().toString()));
     context.emit(new UserRestored(command.userId()));
+  }
+
+  /** When the sender decided: the command's ce_time, else when it is handled. */
+  private static Instant sentAt(HandlingContext context, Instant handledAt) {
+    Instant time = context.envelope().time();
+    return time != null ? time : handledAt;
   }
 }

@@ -3,36 +3,56 @@ package app.photobomb.ops.deletion.domain;
 import app.photobomb.ops.common.events.UserHardDeleted;
 import app.photobomb.ops.common.messaging.Outbox;
 import app.photobomb.ops.common.storage.ObjectStore;
+import app.photobomb.ops.common.storage.ObjectVersion;
 import app.photobomb.ops.common.storage.VersionPage;
 import app.photobomb.ops.deletion.config.DeletionProperties;
 import app.photobomb.ops.storage.config.ObjectStorageAutoConfiguration;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The object phase of a hard delete: deletes every version of every object the database phase recorded, with
- * bounded concurrency, and, once none is left, marks the account deleted and emits UserHardDeleted. A task is
- * marked done only after its delete, so a crash repeats a delete (harmless: gone counts as deleted) but never
- * skips one.
+ * The object phase of a hard delete. Listing tasks (every version under a prefix, or of one key) turn into one
+ * task per version found; each version is deleted with one call, with bounded concurrency. Tasks are claimed
+ * across replicas (SKIP LOCKED, with a lease that a crashed replica's tasks outlive), a failing task backs off on
+ * its own, and an account whose tasks are all done is completed with UserHardDeleted. A task is marked done only
+ * after its call, so a crash repeats a delete (harmless) but never skips one.
  */
 @Service
-public class ObjectDeleter {
+public class ObjectDeleter implements DisposableBean {
 
   private static final Logger log = LoggerFactory.getLogger(ObjectDeleter.class);
-  private static final int TASKS_PER_PASS = 1000;
-  private static final int DONE_PER_UPDATE = 100;
+  private static final int VERSIONS_PER_PASS = 1000;
+  private static final int LISTINGS_PER_PASS = 100;
+  /** B2 lists at most 10,000 versions per call. */
+  private static final int LIST_PAGE = 10_000;
+  /** Far longer than one pass takes; a replica that dies leaves its tasks to others after this. */
+  private static final String CLAIM_LEASE = "10 minutes";
+  private static final String CLAIM = """
+      UPDATE deletion_tasks SET claimed_until = now() + interval '%s'
+      WHERE task_id IN (SELECT task_id FROM deletion_tasks
+          WHERE status = 'pending' AND kind = ANY(?) AND next_attempt_at <= now()
+            AND (claimed_until IS NULL OR claimed_until < now())
+          ORDER BY next_attempt_at, task_id LIMIT ? FOR UPDATE SKIP LOCKED)
+      RETURNING task_id, user_id, kind, bucket, object_key, version_id""".formatted(CLAIM_LEASE);
 
   private final JdbcTemplate jdbc;
   private final ObjectStore originals;
@@ -40,6 +60,7 @@ public class ObjectDeleter {
   private final String exportsBucket;
   private final Outbox outbox;
   private final TransactionTemplate transactions;
+  private final DeletionProperties properties;
   private final ExecutorService executor;
   private final JsonMapper json = JsonMapper.builder().build();
 
@@ -52,115 +73,99 @@ public class ObjectDeleter {
     this.exportsBucket = properties.exportsBucket();
     this.outbox = outbox;
     this.transactions = transactions;
-    this.executor = java.util.concurrent.Executors.newFixedThreadPool(properties.objectConcurrency(), runnable -> {
+    this.properties = properties;
+    this.executor = Executors.newFixedThreadPool(properties.objectConcurrency(), runnable -> {
       Thread thread = new Thread(runnable, "object-deleter");
       thread.setDaemon(true);
       return thread;
     });
   }
 
-  /**
-   * One pass: every account in its object phase has its prefixes swept (each key found becomes an object
-   * task), its pending objects deleted and, if none is left, its deletion completed.
-   */
-  public void run() {
-    for (UUID userId : jdbc.queryForList("SELECT user_id FROM user_deletions WHERE status = 'deleting_objects'",
-        UUID.class)) {
-      sweepPrefixes(userId);
-      deletePending(userId);
-      complete(userId);
-    }
+  /** One pass over due tasks of every account; returns whether it found any work (then another pass follows). */
+  public boolean runPass() {
+    int listed = run(claim(new String[] {"prefix", "object"}, LISTINGS_PER_PASS), this::list);
+    int deleted = run(claim(new String[] {"version"}, VERSIONS_PER_PASS), this::delete);
+    completeFinished();
+    return listed + deleted > 0;
   }
 
-  private void sweepPrefixes(UUID userId) {
-    List<Task> prefixes = jdbc.query("""
-        SELECT task_id, bucket, object_key FROM deletion_tasks
-        WHERE user_id = ? AND kind = 'prefix' AND status = 'pending'""",
-        (row, i) -> new Task(row.getLong(1), row.getString(2), row.getString(3)), userId);
-    for (Task prefix : prefixes) {
-      try {
-        String token = null;
-        do {
-          VersionPage page = storeOf(prefix.bucket()).listVersions(prefix.bucket(), prefix.key(), token, 1000);
-          jdbc.batchUpdate("""
-              INSERT INTO deletion_tasks (user_id, kind, bucket, object_key, size_bytes)
-              VALUES (?, 'object', ?, ?, ?) ON CONFLICT DO NOTHING""", page.versions(), page.versions().size(),
-              (statement, version) -> {
-                statement.setObject(1, userId);
-                statement.setString(2, prefix.bucket());
-                statement.setString(3, version.key());
-                statement.setLong(4, version.size());
-              });
-          token = page.nextPageToken();
-        } while (token != null);
-        jdbc.update("UPDATE deletion_tasks SET status = 'done' WHERE task_id = ?", prefix.id());
-      } catch (RuntimeException e) {
-        jdbc.update("UPDATE deletion_tasks SET attempts = attempts + 1, last_error = ? WHERE task_id = ?",
-            String.valueOf(e.getMessage()), prefix.id());
-        log.warn("sweeping {}/{} failed; it is retried on the next pass: {}", prefix.bucket(), prefix.key(),
-            e.getMessage());
-      }
-    }
+  private List<Task> claim(String[] kinds, int limit) {
+    return jdbc.query(CLAIM, (row, i) -> task(row), kinds, limit);
   }
 
-  private void deletePending(UUID userId) {
-    List<Task> tasks = jdbc.query("""
-        SELECT task_id, bucket, object_key FROM deletion_tasks
-        WHERE user_id = ? AND kind = 'object' AND status = 'pending'
-        ORDER BY task_id LIMIT ?""", (row, i) -> new Task(row.getLong(1), row.getString(2), row.getString(3)),
-        userId, TASKS_PER_PASS);
-    List<Future<Boolean>> running = new ArrayList<>();
+  /** Runs the tasks on the pool and records their outcomes; returns how many there were. */
+  private int run(List<Task> tasks, Function<Task, Boolean> work) {
+    List<Future<Boolean>> running = new ArrayList<>(tasks.size());
     for (Task task : tasks) {
-      running.add(executor.submit(() -> deleteTask(task)));
+      running.add(executor.submit(() -> attempt(task, work)));
     }
-    List<Long> done = new ArrayList<>();
-    try {
-      for (int i = 0; i < running.size(); i++) {
-        if (running.get(i).get()) {
-          done.add(tasks.get(i).id());
+    Done done = new Done();
+    for (int i = 0; i < running.size(); i++) {
+      try {
+        Boolean removed = running.get(i).get();
+        if (removed != null) {
+          done.add(tasks.get(i).id(), removed);
         }
-        if (done.size() == DONE_PER_UPDATE) {
-          markDone(done);
-        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (ExecutionException e) {
+        log.warn("object task {} failed unexpectedly; its claim expires and it is tried again", tasks.get(i).id(),
+            e.getCause());
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException e) {
-      log.warn("object deletion of user {} failed", userId, e.getCause());
-    } finally {
-      markDone(done);
     }
+    done.flush();
+    return tasks.size();
   }
 
-  /**
-   * Marks deleted objects' tasks done, many per statement: a crash before this repeats their deletes, which is
-   * harmless (gone counts as deleted), and one commit per object would cost more than the delete itself.
-   */
-  private void markDone(List<Long> taskIds) {
-    if (taskIds.isEmpty()) {
-      return;
-    }
+  /** The task's result (for a version: whether the call removed it), or null when it failed and backs off. */
+  private Boolean attempt(Task task, Function<Task, Boolean> work) {
     try {
-      jdbc.update("UPDATE deletion_tasks SET status = 'done' WHERE task_id = ANY(?)",
-          (Object) taskIds.toArray(new Long[0]));
-    } catch (org.springframework.dao.DataAccessException e) {
-      log.warn("marking {} deleted objects done failed; they stay pending and are deleted again (harmlessly): {}",
-          taskIds.size(), e.getMessage());
-    }
-    taskIds.clear();
-  }
-
-  /** Deletes every version of the task's key; false (and the failure recorded) when the store failed. */
-  private boolean deleteTask(Task task) {
-    try {
-      storeOf(task.bucket()).deleteEveryVersion(task.bucket(), task.key());
-      return true;
+      return work.apply(task);
     } catch (RuntimeException e) {
-      jdbc.update("UPDATE deletion_tasks SET attempts = attempts + 1, last_error = ? WHERE task_id = ?",
-          String.valueOf(e.getMessage()), task.id());
-      log.warn("deleting {}/{} failed; it is retried on the next pass: {}", task.bucket(), task.key(),
-          e.getMessage());
-      return false;
+      backOff(task, e);
+      return null;
+    }
+  }
+
+  /** Lists every version under the task's prefix (or of its one key) into version tasks. */
+  private Boolean list(Task task) {
+    ObjectStore store = storeOf(task.bucket());
+    String token = null;
+    do {
+      VersionPage page = store.listVersions(task.bucket(), task.key(), token, LIST_PAGE);
+      List<ObjectVersion> versions = task.kind().equals("object")
+          ? page.versions().stream().filter(v -> v.key().equals(task.key())).toList() : page.versions();
+      jdbc.batchUpdate("""
+          INSERT INTO deletion_tasks (user_id, kind, bucket, object_key, version_id, size_bytes)
+          VALUES (?, 'version', ?, ?, ?, ?) ON CONFLICT DO NOTHING""", versions, versions.size(),
+          (statement, version) -> {
+            statement.setObject(1, task.userId());
+            statement.setString(2, task.bucket());
+            statement.setString(3, version.key());
+            statement.setString(4, version.versionId());
+            statement.setLong(5, version.size());
+          });
+      token = page.nextPageToken();
+    } while (token != null);
+    return Boolean.FALSE;
+  }
+
+  private Boolean delete(Task task) {
+    return storeOf(task.bucket()).deleteVersion(task.bucket(), task.key(), task.versionId());
+  }
+
+  private void backOff(Task task, RuntimeException failure) {
+    log.warn("{} {}/{} failed; it is tried again after a pause: {}", task.kind(), task.bucket(), task.key(),
+        failure.getMessage());
+    try {
+      jdbc.update("""
+          UPDATE deletion_tasks SET attempts = attempts + 1, last_error = ?, claimed_until = NULL,
+              next_attempt_at = now() + least(? * power(2, least(attempts, 20)), ?) * interval '1 millisecond'
+          WHERE task_id = ?""", String.valueOf(failure.getMessage()), properties.objectRetryBackoff().toMillis(),
+          properties.objectRetryMaxBackoff().toMillis(), task.id());
+    } catch (DataAccessException e) {
+      log.warn("recording the failure of task {} failed; its claim expires and it is tried again", task.id(), e);
     }
   }
 
@@ -168,39 +173,86 @@ public class ObjectDeleter {
     return bucket.equals(exportsBucket) ? exports : originals;
   }
 
+  private void completeFinished() {
+    List<UUID> finished = jdbc.queryForList("""
+        SELECT user_id FROM user_deletions d WHERE status = 'deleting_objects'
+          AND NOT EXISTS (SELECT 1 FROM deletion_tasks t WHERE t.user_id = d.user_id AND t.status = 'pending')""",
+        UUID.class);
+    finished.forEach(this::complete);
+  }
+
   private void complete(UUID userId) {
     transactions.executeWithoutResult(status -> {
-      Map<String, Object> state = jdbc.queryForMap("""
-          SELECT status, rows_deleted::text AS rows_deleted, correlation_id FROM user_deletions
-          WHERE user_id = ? FOR UPDATE""", userId);
+      List<Map<String, Object>> state = jdbc.queryForList("""
+          SELECT correlation_id, rows_deleted::text AS rows_deleted FROM user_deletions
+          WHERE user_id = ? AND status = 'deleting_objects' FOR UPDATE SKIP LOCKED""", userId);
       Integer pending = jdbc.queryForObject(
           "SELECT count(*) FROM deletion_tasks WHERE user_id = ? AND status = 'pending'", Integer.class, userId);
-      if (!"deleting_objects".equals(state.get("status")) || pending > 0) {
+      if (state.isEmpty() || pending > 0) {
         return;
       }
-      Map<String, Object> totals = jdbc.queryForMap(
-          "SELECT count(*) AS objects, coalesce(sum(size_bytes), 0) AS bytes FROM deletion_tasks "
-              + "WHERE user_id = ? AND kind = 'object'",
-          userId);
-      long objects = ((Number) totals.get("objects")).longValue();
+      Map<String, Object> totals = jdbc.queryForMap("""
+          SELECT count(*) AS versions, coalesce(sum(size_bytes), 0) AS bytes FROM deletion_tasks
+          WHERE user_id = ? AND kind = 'version' AND removed""", userId);
+      long versions = ((Number) totals.get("versions")).longValue();
       long bytes = ((Number) totals.get("bytes")).longValue();
       jdbc.update("""
           UPDATE user_deletions SET status = 'deleted', objects_deleted = ?, bytes_freed = ?, completed_at = now(),
-              updated_at = now() WHERE user_id = ?""", objects, bytes, userId);
-      Map<String, Long> rows = rowsDeleted((String) state.get("rows_deleted"));
-      outbox.emit(new UserHardDeleted(userId, rows, objects, bytes), (String) state.get("correlation_id"));
-      log.info("user {} hard-deleted: rows {}, {} objects, {} bytes", userId, rows, objects, bytes);
+              updated_at = now() WHERE user_id = ?""", versions, bytes, userId);
+      Map<String, Long> rows = rowsDeleted((String) state.get(0).get("rows_deleted"));
+      outbox.emit(new UserHardDeleted(userId, rows, versions, bytes), (String) state.get(0).get("correlation_id"));
+      log.info("user {} hard-deleted: rows {}, {} object versions, {} bytes", userId, rows, versions, bytes);
     });
   }
 
-  @SuppressWarnings("unchecked")
   private Map<String, Long> rowsDeleted(String rowsJson) {
-    Map<String, Number> raw = json.readValue(rowsJson, Map.class);
-    Map<String, Long> rows = new java.util.LinkedHashMap<>();
-    raw.forEach((table, count) -> rows.put(table, count.longValue()));
+    Map<String, Long> rows = new LinkedHashMap<>();
+    json.readTree(rowsJson).properties().forEach(entry -> rows.put(entry.getKey(), entry.getValue().asLong()));
     return rows;
   }
 
-  private record Task(long id, String bucket, String key) {
+  @Override
+  public void destroy() {
+    executor.shutdownNow();
+  }
+
+  private static Task task(ResultSet row) throws SQLException {
+    return new Task(row.getLong(1), row.getObject(2, UUID.class), row.getString(3), row.getString(4),
+        row.getString(5), row.getString(6));
+  }
+
+  private record Task(long id, UUID userId, String kind, String bucket, String key, String versionId) {
+  }
+
+  /** Outcomes of finished tasks, written many per statement. */
+  private final class Done {
+
+    private final List<Long> ids = new ArrayList<>();
+    private final List<Boolean> removed = new ArrayList<>();
+
+    void add(long id, boolean wasRemoved) {
+      ids.add(id);
+      removed.add(wasRemoved);
+    }
+
+    /**
+     * A crash before this repeats the calls, which is harmless (a version already gone stays gone); a repeat by
+     * a replica whose lease ran out keeps the first "removed".
+     */
+    void flush() {
+      if (ids.isEmpty()) {
+        return;
+      }
+      try {
+        jdbc.update("""
+            UPDATE deletion_tasks t SET status = 'done', claimed_until = NULL,
+                removed = coalesce(t.removed, false) OR r.removed
+            FROM unnest(?::bigint[], ?::boolean[]) AS r(id, removed) WHERE t.task_id = r.id""",
+            ids.toArray(Long[]::new), removed.toArray(Boolean[]::new));
+      } catch (DataAccessException e) {
+        log.warn("recording {} finished object tasks failed; their claims expire and they are done again "
+            + "(harmlessly)", ids.size(), e);
+      }
+    }
   }
 }

@@ -4,15 +4,17 @@ import app.photobomb.ops.common.jobs.PeriodicTasks;
 import app.photobomb.ops.deletion.config.DeletionProperties;
 import app.photobomb.ops.deletion.domain.HardDeleter;
 import app.photobomb.ops.deletion.domain.ObjectDeleter;
-import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
- * Every interval: hard-deletes the rows of due accounts (the runbook's deleted_at older than the grace period),
- * then works through the object phase. Safe with many replicas: each account is claimed under a row lock.
+ * Hard-deletes the rows of due accounts (the runbook's deleted_at older than the grace period) and works through
+ * the object phase, pass after pass while there is work, then waits the interval. Safe with many replicas:
+ * accounts are taken under row locks, object tasks under claims.
  */
 @Component
 public class HardDeleteScheduler extends PeriodicTasks {
+
+  private static final int ACCOUNTS_PER_PASS = 100;
 
   private final HardDeleter hardDeleter;
   private final ObjectDeleter objectDeleter;
@@ -24,11 +26,12 @@ public class HardDeleteScheduler extends PeriodicTasks {
     every(properties.schedulerInterval(), "hard delete pass", this::runOnce);
   }
 
-  /** One pass; also what the interval runs. */
+  /** Passes until one finds nothing to do (failing tasks wait out their backoff); what the interval runs. */
   public void runOnce() {
-    for (UUID userId : hardDeleter.due(10)) {
-      hardDeleter.deleteRows(userId);
-    }
-    objectDeleter.run();
+    boolean worked;
+    do {
+      worked = hardDeleter.deleteDue(ACCOUNTS_PER_PASS) > 0;
+      worked |= objectDeleter.runPass();
+    } while (worked && !Thread.currentThread().isInterrupted());
   }
 }
