@@ -23,6 +23,7 @@ import app.photobomb.ops.storage.local.LocalObjectServer;
 import app.photobomb.ops.testsupport.KafkaTestClient;
 import app.photobomb.ops.testsupport.RealServers;
 import app.photobomb.ops.testsupport.RealServersExtension;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,6 +51,7 @@ import java.util.zip.ZipFile;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -57,6 +59,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -74,6 +77,7 @@ import tools.jackson.databind.json.JsonMapper;
     "photobomb.export.retention-interval=1h", "photobomb.export.operators=support-admin",
     // small, so that the archives' per-file records go through their temporary file
     "photobomb.export.records-in-memory=16KB"})
+@Import(ExportsStoreHooks.class)
 class ExportEndToEndTest {
 
   private static final Duration WAIT = Duration.ofSeconds(90);
@@ -98,6 +102,10 @@ class ExportEndToEndTest {
   ObjectStore exports;
   @Autowired
   ExportRetention retention;
+  @Autowired
+  ExportsStoreHooks hooks;
+  @Autowired
+  MeterRegistry meters;
 
   @DynamicPropertySource
   static void servers(DynamicPropertyRegistry registry) throws IOException {
@@ -131,6 +139,11 @@ class ExportEndToEndTest {
     b2.close();
     linkServer.close();
     linkServerSevenDaysLater.close();
+  }
+
+  @AfterEach
+  void clearHooks() {
+    hooks.clear();
   }
 
   private ExportTestData data() {
@@ -436,6 +449,77 @@ class ExportEndToEndTest {
         .until(() -> exports.stat(EXPORTS, stray).isEmpty());
     Awaitility.await().atMost(WAIT).until(() -> "removed".equals(
         jdbc.queryForObject("SELECT status FROM exports WHERE export_id = ?", String.class, exportId)));
+  }
+
+  @Test
+  void archiveFinishedAfterTheUsersHardDeleteIsDeletedAndTheExportFailsUnknownUser() {
+    UUID userId = data().user("racing@example.com");
+    data().photos(userId, List.of("a.jpg", "b.jpg"), 5_000);
+    UUID exportId = UUID.randomUUID();
+    // The snapshot was read and the archive stored; the hard delete commits before the export is recorded, and
+    // its user-hard-deleted has not reached this service yet.
+    hooks.beforeLink(key -> {
+      if (key.contains(exportId.toString())) {
+        data().hardDelete(userId);
+      }
+    });
+
+    request(exportId, userId, userId.toString());
+
+    Awaitility.await().atMost(WAIT).until(() -> List.of("completed", "failed").contains(status(exportId)));
+    assertThat(status(exportId)).isEqualTo("failed");
+    assertThat(failed(exportId).reason()).isEqualTo("unknown_user");
+    assertThat(kafka.readAll(MessageCatalog.USER_EXPORT_COMPLETED.topic()).stream()
+        .filter(r -> text(r).contains(exportId.toString()))).as("no link for a deleted account").isEmpty();
+    Awaitility.await("the archive removed").atMost(WAIT)
+        .until(() -> exports.listVersions(EXPORTS, "exports/" + userId + "/", null, 10).versions().isEmpty());
+    assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_logs WHERE user_id = ? AND action = 'data_exported'",
+        Integer.class, userId)).isZero();
+
+    // The hard delete's event arrives later and finds the export ended already: no second answer.
+    kafka.send(MessageCatalog.USER_HARD_DELETED.topic(), userId.toString(),
+        TestCommands.headers(MessageCatalog.USER_HARD_DELETED, UUID.randomUUID().toString(), userId.toString(), null),
+        codec.encode(new UserHardDeleted(userId, Map.of("users", 1L), 2, 10_000)).getBytes(StandardCharsets.UTF_8));
+    Awaitility.await().atMost(WAIT).until(() -> jdbc.queryForObject(
+        "SELECT count(*) FROM export_purges WHERE prefix = ?", Integer.class, "exports/" + userId + "/") == 1);
+    assertThat(kafka.readAll(MessageCatalog.USER_EXPORT_FAILED.topic()).stream()
+        .filter(r -> text(r).contains(exportId.toString()))).as("one failure").hasSize(1);
+  }
+
+  @Test
+  void workerThatStalledPastItsLeaseNeitherFinishesTheExportNorDeletesTheArchiveOfTheWorkerThatTookOver()
+      throws Exception {
+    UUID userId = data().user("stalled@example.com");
+    data().photos(userId, List.of("a.jpg"), 5_000);
+    UUID exportId = UUID.randomUUID();
+    String stalled = "exports/" + userId + "/" + exportId + "-1.zip";
+    String takenOver = "exports/" + userId + "/" + exportId + "-2.zip";
+    hooks.beforeLink(key -> {
+      if (key.equals(stalled)) {
+        // This worker stalls past its lease: the other worker of this instance takes over and clears attempt 1.
+        jdbc.update("UPDATE exports SET lease_until = now() - interval '1 second' WHERE export_id = ?", exportId);
+        Awaitility.await().atMost(WAIT).until(() -> exports.stat(EXPORTS, stalled).isEmpty());
+      } else if (key.equals(takenOver)) {
+        // The worker that took over records its archive only once the stalled one has woken up and given up.
+        Awaitility.await().atMost(WAIT).until(() -> meters.get("photobomb.export.running").gauge().value() == 1);
+      }
+    });
+
+    request(exportId, userId, userId.toString());
+    UserExportCompleted done = completed(exportId);
+
+    assertThat(objectKey(exportId)).isEqualTo(takenOver);
+    assertThat(download(done.url())).isNotEmptyFile();
+    assertThat(exports.listVersions(EXPORTS, "exports/" + userId + "/", null, 10).versions())
+        .extracting(v -> v.key()).containsExactly(takenOver);
+    assertThat(kafka.readAll(MessageCatalog.USER_EXPORT_COMPLETED.topic()).stream()
+        .filter(r -> text(r).contains(exportId.toString()))).as("one completion").hasSize(1);
+    assertThat(jdbc.queryForObject("SELECT attempts FROM exports WHERE export_id = ?", Integer.class, exportId))
+        .isEqualTo(2);
+  }
+
+  private String status(UUID exportId) {
+    return jdbc.queryForObject("SELECT status FROM exports WHERE export_id = ?", String.class, exportId);
   }
 
   private String objectKey(UUID exportId) {

@@ -79,6 +79,17 @@ final class ExportTestData {
     return album;
   }
 
+  /** What the deletion-service's hard delete does in the database: every row of the user, the users row last. */
+  void hardDelete(UUID userId) {
+    jdbc.update("DELETE FROM face_detections WHERE user_id = ?", userId);
+    jdbc.update("DELETE FROM face_clusters WHERE user_id = ?", userId);
+    jdbc.update("DELETE FROM album_photos WHERE album_id IN (SELECT album_id FROM albums WHERE user_id = ?)", userId);
+    jdbc.update("DELETE FROM albums WHERE user_id = ?", userId);
+    jdbc.update("DELETE FROM photo_files WHERE user_id = ?", userId);
+    jdbc.update("DELETE FROM photos WHERE user_id = ?", userId);
+    jdbc.update("DELETE FROM users WHERE user_id = ?", userId);
+  }
+
   /** Bytes no other photo has: the photo id repeated, then a counter. */
   static byte[] content(UUID photoId, int size) {
     byte[] id = photoId.toString().getBytes(StandardCharsets.US_ASCII);

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -19,7 +20,8 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * What a worker records about an export, each in its own transaction with the event that reports it: progress
  * (which also renews the claim), completion and failure. Each checks that the worker still holds the export, so
- * a worker that lost it to another can neither finish nor fail it.
+ * a worker that lost it to another can neither finish nor fail it. Where the user matters, the users row is locked
+ * before the exports row, the order of every service on this database.
  */
 @Service
 public class ExportOutcomes {
@@ -27,11 +29,23 @@ public class ExportOutcomes {
   private final Exports exports;
   private final Outbox outbox;
   private final AuditLog audit;
+  private final JdbcTemplate jdbc;
 
-  public ExportOutcomes(Exports exports, Outbox outbox, AuditLog audit) {
+  public ExportOutcomes(Exports exports, Outbox outbox, AuditLog audit, JdbcTemplate jdbc) {
     this.exports = exports;
     this.outbox = outbox;
     this.audit = audit;
+    this.jdbc = jdbc;
+  }
+
+  /** What became of a finished build. */
+  public enum Completion {
+    /** Recorded, and its link announced. */
+    COMPLETED,
+    /** The user was hard-deleted since the snapshot: the export failed {@code unknown_user}. */
+    USER_GONE,
+    /** No longer this worker's (taken over, or ended by the user's hard delete). */
+    LOST
   }
 
   /** Renews the claim and reports progress; false when the claim was lost. */
@@ -51,12 +65,22 @@ public class ExportOutcomes {
     return exports.renew(job.exportId(), owner, lease);
   }
 
+  /**
+   * Records the completion with its link, unless the user is gone: the snapshot may predate a hard delete that
+   * committed since, and a link must not outlive the account. The users row is locked (key share) so that a hard
+   * delete either committed before this check or waits until this transaction ends; then the export fails
+   * {@code unknown_user} and every archive of it is marked for deletion, in this transaction.
+   */
   @Transactional(propagation = Propagation.REQUIRES_NEW)
-  public boolean completed(ExportJob job, String owner, StoredObject archive, String url, Instant expiresAt,
-      long photos) {
+  public Completion completed(ExportJob job, String owner, StoredObject archive, String url, Instant expiresAt,
+      long photos, String archivesPrefix) {
+    if (!userStillThere(job)) {
+      // a call inside this bean: it runs in this transaction, under the lock just taken
+      return failed(job, owner, "unknown_user", archivesPrefix) ? Completion.USER_GONE : Completion.LOST;
+    }
     if (!exports.complete(job.exportId(), owner, archive.bucket(), archive.key(), url, expiresAt, photos,
         archive.size(), archive.sha256())) {
-      return false;
+      return Completion.LOST;
     }
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("export_id", job.exportId().toString());
@@ -68,7 +92,7 @@ public class ExportOutcomes {
     audit.record(job.userId(), "data_exported", "export-service", details);
     emit(job, new UserExportCompleted(job.exportId(), job.userId(), url, expiresAt, photos, archive.size(),
         archive.sha256()));
-    return true;
+    return Completion.COMPLETED;
   }
 
   /** Fails the export and, in the same transaction, marks every archive its attempts stored for deletion. */
@@ -88,6 +112,11 @@ public class ExportOutcomes {
   public void userGone(ExportJob job) {
     exports.failUnfinished(job.exportId(), "unknown_user");
     emit(job, new UserExportFailed(job.exportId(), job.userId(), "unknown_user"));
+  }
+
+  private boolean userStillThere(ExportJob job) {
+    return !jdbc.queryForList("SELECT 1 FROM users WHERE user_id = ? FOR KEY SHARE", Integer.class, job.userId())
+        .isEmpty();
   }
 
   private void emit(ExportJob job, PhotobombMessage event) {

@@ -140,10 +140,11 @@ public class Exports {
         reason, exportId);
   }
 
-  public void markRemoved(UUID exportId) {
-    jdbc.update("""
+  /** Marks a completed export's archive removed; false when another replica's sweep did it first. */
+  public boolean markRemoved(UUID exportId) {
+    return jdbc.update("""
         UPDATE exports SET status = 'removed', url = NULL, removed_at = now(), updated_at = now()
-        WHERE export_id = ? AND status = 'completed'""", exportId);
+        WHERE export_id = ? AND status = 'completed'""", exportId) == 1;
   }
 
   /**

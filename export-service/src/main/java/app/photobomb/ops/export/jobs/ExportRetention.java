@@ -74,13 +74,18 @@ public class ExportRetention {
     for (Exports.StoredExport export : exports.expired(BATCH)) {
       try {
         store.deleteEveryVersion(export.bucket(), export.key());
-        transactions.executeWithoutResult(status -> {
-          exports.markRemoved(export.exportId());
+        boolean marked = Boolean.TRUE.equals(transactions.execute(status -> {
+          if (!exports.markRemoved(export.exportId())) {
+            return false;
+          }
           audit.record(export.userId(), "data_export_removed", "export-service",
               Map.of("export_id", export.exportId().toString(), "reason", "link_expired_or_user_deleted"));
-        });
-        removed++;
-        log.info("archive of export {} removed", export.exportId());
+          return true;
+        }));
+        if (marked) {
+          removed++;
+          log.info("archive of export {} removed", export.exportId());
+        }
       } catch (RuntimeException e) {
         log.warn("removing the archive of export {} failed; the next sweep retries: {}", export.exportId(),
             e.toString());

@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -48,7 +49,8 @@ public class ExportWorker {
   private final ExportMetrics metrics;
   private final Clock clock;
   private final TransactionTemplate snapshot;
-  private final String owner = hostName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+  private final String instance = hostName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+  private final AtomicLong claims = new AtomicLong();
 
   public ExportWorker(Exports exports, ExportOutcomes outcomes, ExportArchiveWriter writer,
       @Qualifier(ObjectStorageAutoConfiguration.EXPORTS) ObjectStore store, ExportProperties properties,
@@ -76,19 +78,23 @@ public class ExportWorker {
     }
   }
 
-  /** Claims and builds one export; false when none was ready. */
+  /**
+   * Claims and builds one export; false when none was ready. Each claim has an owner of its own, not one per
+   * instance: a worker that stalled past its lease must lose the export even to another worker of its instance.
+   */
   public boolean runOnce() {
+    String owner = instance + "#" + claims.incrementAndGet();
     Optional<ExportJob> claimed = exports.claim(owner, properties.lease());
-    claimed.ifPresent(this::build);
+    claimed.ifPresent(job -> build(job, owner));
     return claimed.isPresent();
   }
 
-  private void build(ExportJob job) {
+  private void build(ExportJob job, String owner) {
     MDC.put("exportId", job.exportId().toString());
     metrics.started();
     try {
       if (job.attempt() > properties.maxAttempts()) {
-        end(job, "gave_up: " + properties.maxAttempts() + " attempts did not finish; see the export-service log "
+        end(job, owner, "gave_up: " + properties.maxAttempts() + " attempts did not finish; see the export-service log "
             + "for export " + job.exportId());
         return;
       }
@@ -111,10 +117,17 @@ public class ExportWorker {
       }
       Instant expiresAt = clock.instant().plus(properties.linkValidity());
       String url = store.downloadLink(properties.bucket(), key, properties.linkValidity()).toString();
-      if (outcomes.completed(job, owner, archive, url, expiresAt, summary.photos())) {
+      ExportOutcomes.Completion completion = outcomes.completed(job, owner, archive, url, expiresAt,
+          summary.photos(), properties.exportPrefix(job.userId(), job.exportId()));
+      if (completion == ExportOutcomes.Completion.COMPLETED) {
         metrics.completed(archive.size(), System.nanoTime() - started);
         log.info("export {} done: {} photos, {} bytes, sha256 {}", job.exportId(), summary.photos(),
             archive.size(), archive.sha256());
+      } else if (completion == ExportOutcomes.Completion.USER_GONE) {
+        metrics.failed();
+        removeArchives(job, 1, job.attempt());
+        log.warn("export {} failed: its user was hard-deleted while the archive was built; the archive was removed",
+            job.exportId());
       } else {
         // Another worker took the export over, or the user's hard delete ended it: this attempt's archive goes.
         exports.purgeLater(key);
@@ -124,11 +137,11 @@ public class ExportWorker {
       }
     } catch (ExportFailure e) {
       log.warn("export {} failed: {}", job.exportId(), e.reason());
-      end(job, e.reason());
+      end(job, owner, e.reason());
     } catch (ProgressReporter.ClaimLost e) {
       log.warn("export {} stopped: another worker took it over (this one stalled past its lease)", job.exportId());
     } catch (RuntimeException e) {
-      retryOrFail(job, e);
+      retryOrFail(job, owner, e);
     } finally {
       metrics.ended();
       MDC.remove("exportId");
@@ -139,7 +152,7 @@ public class ExportWorker {
    * Fails the export, if still this worker's, and removes whatever any attempt of it stored: now if the store
    * answers, else by the retention sweep, which the failure's transaction told to.
    */
-  private void end(ExportJob job, String reason) {
+  private void end(ExportJob job, String owner, String reason) {
     if (outcomes.failed(job, owner, reason, properties.exportPrefix(job.userId(), job.exportId()))) {
       metrics.failed();
       removeArchives(job, 1, job.attempt());
@@ -161,7 +174,7 @@ public class ExportWorker {
     }
   }
 
-  private void retryOrFail(ExportJob job, RuntimeException e) {
+  private void retryOrFail(ExportJob job, String owner, RuntimeException e) {
     boolean storage = e instanceof ObjectStoreException || e instanceof UncheckedIOException;
     String detail = storage ? e.getMessage() : e.getClass().getSimpleName() + " (see the export-service log for "
         + "export " + job.exportId() + ")";
@@ -171,7 +184,7 @@ public class ExportWorker {
       return;
     }
     log.error("export {} failed after {} attempts", job.exportId(), job.attempt(), e);
-    end(job, (storage ? "storage_unavailable: " : "export_error: ") + detail + " (after " + job.attempt()
+    end(job, owner, (storage ? "storage_unavailable: " : "export_error: ") + detail + " (after " + job.attempt()
         + " attempts; " + (storage ? "ask again when storage is healthy)" : "report it to the operators)"));
   }
 
