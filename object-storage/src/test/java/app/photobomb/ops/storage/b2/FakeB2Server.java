@@ -455,12 +455,13 @@ public final class FakeB2Server implements AutoCloseable {
       Files.deleteIfExists(data);
       throw new B2Error(400, "bad_request", "Sha1 did not match data received");
     }
-    FileRecord file = new FileRecord(bucket.id(), fileId, fileName, seq, "upload", length, contentType, sha1,
-        Map.copyOf(fileInfo), Instant.now().toEpochMilli(), data);
     UploadPause pause = pausedUploads.remove(fileName);
     if (pause != null) {
       pause.hold();
     }
+    // B2 orders versions by when their upload finished: one held meanwhile is older than those stored before it.
+    FileRecord file = new FileRecord(bucket.id(), fileId, fileName, sequence.incrementAndGet(), "upload", length,
+        contentType, sha1, Map.copyOf(fileInfo), Instant.now().toEpochMilli(), data);
     synchronized (lock) {
       files.add(file);
       filesById.put(fileId, file);
