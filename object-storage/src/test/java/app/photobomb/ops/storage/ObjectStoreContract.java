@@ -134,6 +134,17 @@ public abstract class ObjectStoreContract {
   }
 
   @Test
+  void aPageSizeAboveTheStoresMaximumIsCappedNotRefused() {
+    String prefix = "capped-" + UUID.randomUUID() + "/";
+    put(prefix + "a.webp", randomBytes(10));
+    put(prefix + "b.webp", randomBytes(11));
+
+    VersionPage page = store().listVersions(bucket(), prefix, null, 100_000);
+
+    assertThat(page.versions()).extracting(ObjectVersion::key).containsExactly(prefix + "a.webp", prefix + "b.webp");
+  }
+
+  @Test
   void deletingAVersionRemovesItAndDeletingItAgainSaysItWasGone() {
     String key = uniqueKey("deleted.jpg");
     StoredObject stored = put(key, randomBytes(1000));

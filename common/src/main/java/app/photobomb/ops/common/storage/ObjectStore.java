@@ -36,8 +36,11 @@ public interface ObjectStore {
   Optional<ObjectVersion> stat(String bucket, String key);
 
   /**
-   * One page of every version of every key under a prefix, in key order (newest version first within a key).
-   * Pass {@code null} for the first page and the returned {@link VersionPage#nextPageToken()} after that.
+   * One page of every version of every key under a prefix, in key order (newest version first within a key):
+   * every entry the store keeps for those keys (B2's hide markers and unfinished large files included), each
+   * with a version id that {@link #deleteVersion} removes. A page holds at most {@code pageSize} versions, a
+   * size each store caps at its own maximum (S3 and GCS 1,000, B2 10,000). Pass {@code null} for the first page
+   * and the returned {@link VersionPage#nextPageToken()} after that.
    */
   VersionPage listVersions(String bucket, String prefix, String pageToken, int pageSize);
 

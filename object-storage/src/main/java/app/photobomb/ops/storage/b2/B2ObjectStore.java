@@ -9,12 +9,14 @@ import app.photobomb.ops.common.storage.ObjectVersion;
 import app.photobomb.ops.common.storage.StoredObject;
 import app.photobomb.ops.common.storage.VersionPage;
 import com.backblaze.b2.client.B2ClientConfig;
+import com.backblaze.b2.client.B2FileVersionPages;
 import com.backblaze.b2.client.B2StorageClient;
 import com.backblaze.b2.client.contentSources.B2ContentTypes;
 import com.backblaze.b2.client.exceptions.B2Exception;
 import com.backblaze.b2.client.exceptions.B2NotFoundException;
 import com.backblaze.b2.client.exceptions.B2RuntimeException;
 import com.backblaze.b2.client.structures.B2Bucket;
+import com.backblaze.b2.client.structures.B2CancelLargeFileRequest;
 import com.backblaze.b2.client.structures.B2DeleteFileVersionRequest;
 import com.backblaze.b2.client.structures.B2DownloadAuthorization;
 import com.backblaze.b2.client.structures.B2DownloadByNameRequest;
@@ -22,6 +24,7 @@ import com.backblaze.b2.client.structures.B2FileVersion;
 import com.backblaze.b2.client.structures.B2GetDownloadAuthorizationRequest;
 import com.backblaze.b2.client.structures.B2HideFileRequest;
 import com.backblaze.b2.client.structures.B2ListFileVersionsRequest;
+import com.backblaze.b2.client.structures.B2ListFileVersionsResponse;
 import com.backblaze.b2.client.structures.B2UploadFileRequest;
 import com.backblaze.b2.client.webApiHttpClient.B2StorageHttpClientBuilder;
 import com.backblaze.b2.client.webApiHttpClient.HttpClientFactoryImpl;
@@ -35,7 +38,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -54,7 +56,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link ObjectStore} on Backblaze B2's native API through the official SDK. Puts stream once, with the SHA-1
- * B2 checks appended to the body; gets stream; versions are B2 file ids; links are download authorizations.
+ * B2 checks appended to the body; gets stream; versions are B2 file ids (hide markers and unfinished large files
+ * listed with a prefix that says their kind); links are download authorizations.
  * Each call retries within the bounds of {@link BoundedRetryPolicy}, then fails with
  * {@link ObjectStoreException}.
  */
@@ -66,7 +69,14 @@ public final class B2ObjectStore implements ObjectStore, AutoCloseable {
   private static final String USER_AGENT = "photobomb-ops";
   /** B2's limit for one b2_upload_file; its large-file API would need content it can read at any offset. */
   private static final long MAX_SINGLE_UPLOAD = 5_000_000_000L;
+  /** B2's maximum of entries in one b2_list_file_versions answer. */
   private static final int MAX_LIST_COUNT = 10_000;
+  /** Entries a stat asks for: the newest of a key, with room for unfinished large files started after it. */
+  private static final int STAT_PAGE = 10;
+  /** Version id prefix of a hide marker; an upload's version id is its bare file id (B2 file ids have no ':'). */
+  static final String HIDE_MARKER = "hide:";
+  /** Version id prefix of an unfinished large file, which is cancelled rather than deleted. */
+  static final String UNFINISHED = "unfinished:";
   private static final long MAX_LINK_SECONDS = Duration.ofDays(7).toSeconds();
   /** Each open get holds a thread; below the HTTP pool's 100 connections so other calls still get one. */
   private static final int MAX_OPEN_DOWNLOADS = 64;
@@ -167,77 +177,117 @@ public final class B2ObjectStore implements ObjectStore, AutoCloseable {
     }
   }
 
+  /** The newest upload or hide marker decides; unfinished large files are not visible yet, so they are passed. */
   @Override
   public Optional<ObjectVersion> stat(String bucket, String key) {
     requireBucket(bucket);
     ObjectKeys.requireSafe(key);
     return call("stat", bucket, key, () -> {
-      // Two, not one: the SDK's iterator fetches the next page as soon as the last entry of a page is taken.
-      B2ListFileVersionsRequest request = B2ListFileVersionsRequest.builder(bucketId(bucket))
+      B2ListFileVersionsRequest.Builder request = B2ListFileVersionsRequest.builder(bucketId(bucket))
           .setStartFileName(key)
           .setPrefix(key)
-          .setMaxFileCount(2)
-          .build();
-      Iterator<B2FileVersion> versions = client.fileVersions(request).iterator();
-      if (!versions.hasNext()) {
-        return Optional.empty();
+          .setMaxFileCount(STAT_PAGE);
+      while (true) {
+        B2ListFileVersionsResponse page = B2FileVersionPages.page(client, request.build());
+        for (B2FileVersion entry : page.getFiles()) {
+          if (!entry.getFileName().equals(key)) {
+            return Optional.empty();
+          }
+          if (entry.isUpload()) {
+            return Optional.of(toVersion(entry));
+          }
+          if (entry.isHide()) {
+            return Optional.empty();
+          }
+        }
+        if (page.atEnd()) {
+          return Optional.empty();
+        }
+        request.setStart(page.getNextFileName(), page.getNextFileId());
       }
-      B2FileVersion newest = versions.next();
-      return newest.getFileName().equals(key) && newest.isUpload() ? Optional.of(toVersion(newest)) : Optional.empty();
     });
   }
 
+  /**
+   * Every entry B2 keeps under the prefix: uploads, hide markers (their names carry the key) and unfinished
+   * large files (their parts hold bytes), each with a version id that tells {@link #deleteVersion} its kind.
+   * One b2_list_file_versions call per page, of at most 10,000 entries (B2's maximum, to which a larger
+   * {@code pageSize} is capped).
+   */
   @Override
   public VersionPage listVersions(String bucket, String prefix, String pageToken, int pageSize) {
     requireBucket(bucket);
     String safePrefix = ObjectKeys.requireSafePrefix(prefix);
-    if (pageSize < 1 || pageSize > MAX_LIST_COUNT) {
-      throw new IllegalArgumentException("B2 lists 1 to " + MAX_LIST_COUNT + " versions a page: " + pageSize);
+    if (pageSize < 1) {
+      throw new IllegalArgumentException("a page holds at least one version: " + pageSize);
     }
     VersionPageToken start = pageToken == null ? null : VersionPageToken.decode(pageToken, safePrefix);
     return call("listVersions", bucket, safePrefix, () -> {
-      // Two more than a page: the entry after the page becomes the next token, and must not be the last of
-      // B2's page, or the SDK's iterator would fetch another page just to hold it.
       B2ListFileVersionsRequest.Builder request = B2ListFileVersionsRequest.builder(bucketId(bucket))
-          .setMaxFileCount(Math.min(pageSize + 2, MAX_LIST_COUNT));
+          .setMaxFileCount(Math.min(pageSize, MAX_LIST_COUNT));
       if (!safePrefix.isEmpty()) {
         request.setPrefix(safePrefix);
       }
       if (start != null) {
         request.setStart(start.fileName(), start.fileId());
       }
-      Iterator<B2FileVersion> entries = client.fileVersions(request.build()).iterator();
+      B2ListFileVersionsResponse page = B2FileVersionPages.page(client, request.build());
       List<ObjectVersion> versions = new ArrayList<>();
-      while (versions.size() < pageSize && entries.hasNext()) {
-        B2FileVersion entry = entries.next();
-        if (entry.isUpload()) {
+      for (B2FileVersion entry : page.getFiles()) {
+        if (!entry.isFolder()) {
           versions.add(toVersion(entry));
         }
       }
-      String next = null;
-      if (entries.hasNext()) {
-        B2FileVersion following = entries.next();
-        next = new VersionPageToken(following.getFileName(), following.getFileId()).encode();
-      }
+      String next = page.atEnd() ? null
+          : new VersionPageToken(page.getNextFileName(), page.getNextFileId()).encode();
       return new VersionPage(List.copyOf(versions), next);
     });
   }
 
-  /** B2 deletes by file name and id; the bucket only names the object in errors. */
+  /**
+   * Deletes an upload or a hide marker by file name and id (b2_delete_file_version), or cancels an unfinished
+   * large file (b2_cancel_large_file), as its version id says; the bucket only names the object in errors.
+   */
   @Override
   public boolean deleteVersion(String bucket, String key, String versionId) {
     requireBucket(bucket);
     ObjectKeys.requireSafe(key);
     requireText(versionId, "versionId");
+    if (versionId.startsWith(UNFINISHED)) {
+      return cancelLargeFile(bucket, key, requireFileId(versionId.substring(UNFINISHED.length())));
+    }
+    String fileId = versionId.startsWith(HIDE_MARKER) ? versionId.substring(HIDE_MARKER.length()) : versionId;
+    return deleteFileVersion(bucket, key, requireFileId(fileId));
+  }
+
+  private boolean deleteFileVersion(String bucket, String key, String fileId) {
     try {
-      client.deleteFileVersion(B2DeleteFileVersionRequest.builder(key, versionId).build());
+      client.deleteFileVersion(B2DeleteFileVersionRequest.builder(key, fileId).build());
       return true;
     } catch (B2Exception e) {
       if (!isGone(e)) {
         throw failure("deleteVersion", bucket, key, e);
       }
-      log.debug("B2 version {} of {}/{} was gone already ({})", versionId, bucket, key, e.getCode());
+      log.debug("B2 version {} of {}/{} was gone already ({})", fileId, bucket, key, e.getCode());
       return false;
+    }
+  }
+
+  /**
+   * B2 refuses (400) to cancel a large file that is cancelled already or was finished meanwhile, keeping its
+   * file id; deleting that id then removes the finished file, or finds nothing.
+   */
+  private boolean cancelLargeFile(String bucket, String key, String fileId) {
+    try {
+      client.cancelLargeFile(B2CancelLargeFileRequest.builder(fileId).build());
+      return true;
+    } catch (B2Exception e) {
+      if (e.getStatus() != 400) {
+        throw failure("deleteVersion", bucket, key, e);
+      }
+      log.debug("B2 could not cancel large file {} of {}/{} ({}); deleting it as a file version", fileId, bucket,
+          key, e.getCode());
+      return deleteFileVersion(bucket, key, fileId);
     }
   }
 
@@ -338,8 +388,16 @@ public final class B2ObjectStore implements ObjectStore, AutoCloseable {
   }
 
   private static ObjectVersion toVersion(B2FileVersion version) {
-    return new ObjectVersion(version.getFileName(), version.getFileId(), version.getContentLength(),
+    String kind = version.isHide() ? HIDE_MARKER : version.isStart() ? UNFINISHED : "";
+    return new ObjectVersion(version.getFileName(), kind + version.getFileId(), version.getContentLength(),
         Instant.ofEpochMilli(version.getUploadTimestamp()));
+  }
+
+  private static String requireFileId(String fileId) {
+    if (fileId.isBlank() || fileId.contains(":")) {
+      throw new IllegalArgumentException("not a B2 version id: " + fileId);
+    }
+    return fileId;
   }
 
   private static boolean isGone(B2Exception e) {

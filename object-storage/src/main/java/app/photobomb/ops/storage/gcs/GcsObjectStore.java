@@ -161,11 +161,11 @@ public final class GcsObjectStore implements ObjectStore, AutoCloseable {
   public VersionPage listVersions(String bucket, String prefix, String pageToken, int pageSize) {
     requireBucket(bucket);
     String safePrefix = ObjectKeys.requireSafePrefix(prefix);
-    if (pageSize < 1 || pageSize > MAX_LIST_RESULTS) {
-      throw new IllegalArgumentException("GCS lists 1 to " + MAX_LIST_RESULTS + " objects a page: " + pageSize);
+    if (pageSize < 1) {
+      throw new IllegalArgumentException("a page holds at least one version: " + pageSize);
     }
     List<BlobListOption> options = new ArrayList<>(List.of(BlobListOption.versions(true),
-        BlobListOption.pageSize(pageSize)));
+        BlobListOption.pageSize(Math.min(pageSize, MAX_LIST_RESULTS))));
     if (!safePrefix.isEmpty()) {
       options.add(BlobListOption.prefix(safePrefix));
     }

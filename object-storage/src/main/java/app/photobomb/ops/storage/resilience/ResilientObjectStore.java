@@ -28,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * store; writes go to the primary (B2) and, while it fails or its breaker is open, to the fallback (R2);
  * a write that no store takes is spooled to the durable retry queue, so the caller sees no error and
  * nothing is lost. Reads find an object wherever it was written: primary, fallback, or the queue.
+ *
+ * <p>Version ids say which store holds the version: {@code <provider>:<that store's id>}, e.g. {@code b2:4_z…}
+ * or {@code r2:etag:…}; a bare id (written before ids were named) is the primary's, and {@link #PENDING} is
+ * a write still in the queue. A delete goes to the store that holds the version, and only its answer counts:
+ * the fallback's success never stands in for the primary's failure.
  */
 public final class ResilientObjectStore implements ObjectStore, AutoCloseable {
 
@@ -45,6 +50,10 @@ public final class ResilientObjectStore implements ObjectStore, AutoCloseable {
 
   public ResilientObjectStore(ObjectStore primary, ObjectStore fallback, StoreBreakers breakers,
       UploadRetryQueue retries, MeterRegistry meters) {
+    if (primary.provider().equals(fallback.provider())) {
+      throw new IllegalArgumentException("primary and fallback are both " + primary.provider()
+          + ": version ids could not say which store holds a version");
+    }
     this.primary = primary;
     this.fallback = fallback;
     this.primaryBreaker = breakers.of(primary.provider());
@@ -59,13 +68,15 @@ public final class ResilientObjectStore implements ObjectStore, AutoCloseable {
     return primary.provider();
   }
 
-  /** Stores the content somewhere durable and never fails for a store outage; see the class comment. */
+  /**
+   * Stores the content somewhere durable and never fails for a store outage; see the class comment. An older
+   * queued write of the key is dropped first, waiting for it if it is being sent, so it never lands last.
+   */
   public StoredObject put(String bucket, String key, ObjectContent content) {
     ObjectKeys.requireSafe(key);
+    retries.cancel(bucket, key);
     try {
-      StoredObject stored = write(bucket, key, content);
-      cancelOlderQueuedWrite(bucket, key);
-      return stored;
+      return write(bucket, key, content);
     } catch (ObjectStoreException e) {
       String sha256 = retries.enqueue(bucket, key, content, e.getMessage());
       meters.counter("photobomb.storage.writes", "outcome", "queued").increment();
@@ -83,26 +94,18 @@ public final class ResilientObjectStore implements ObjectStore, AutoCloseable {
     try {
       StoredObject stored = call(primaryBreaker, () -> putOnce(primary, bucket, key, content));
       meters.counter("photobomb.storage.writes", "outcome", primary.provider()).increment();
-      return stored;
+      return named(primary, stored);
     } catch (ObjectStoreException primaryFailure) {
       try {
         StoredObject stored = call(fallbackBreaker, () -> putOnce(fallback, bucket, key, content));
         meters.counter("photobomb.storage.writes", "outcome", fallback.provider()).increment();
         log.warn("{} unavailable ({}); wrote {}/{} to {} instead", primary.provider(), primaryFailure.getMessage(),
             bucket, key, fallback.provider());
-        return stored;
+        return named(fallback, stored);
       } catch (ObjectStoreException fallbackFailure) {
         fallbackFailure.addSuppressed(primaryFailure);
         throw fallbackFailure;
       }
-    }
-  }
-
-  private void cancelOlderQueuedWrite(String bucket, String key) {
-    try {
-      retries.cancel(bucket, key);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot drop the older queued write of " + bucket + "/" + key, e);
     }
   }
 
@@ -111,7 +114,7 @@ public final class ResilientObjectStore implements ObjectStore, AutoCloseable {
   public StoredObject put(String bucket, String key, InputStream content, long size, String contentType) {
     ObjectStore target = primaryBreaker.getState() == CircuitBreaker.State.OPEN ? fallback : primary;
     CircuitBreaker breaker = target == primary ? primaryBreaker : fallbackBreaker;
-    return call(breaker, () -> target.put(bucket, key, content, size, contentType));
+    return named(target, call(breaker, () -> target.put(bucket, key, content, size, contentType)));
   }
 
   @Override
@@ -149,7 +152,7 @@ public final class ResilientObjectStore implements ObjectStore, AutoCloseable {
       try {
         Optional<ObjectVersion> version = call(breakerOf(store), () -> store.stat(bucket, key));
         if (version.isPresent()) {
-          return version;
+          return version.map(found -> named(store, found));
         }
       } catch (ObjectStoreException e) {
         failure = e;
@@ -174,34 +177,30 @@ public final class ResilientObjectStore implements ObjectStore, AutoCloseable {
     String token = pageToken == null ? null : pageToken.substring(2);
     if (!onFallback) {
       VersionPage page = call(primaryBreaker, () -> primary.listVersions(bucket, prefix, token, pageSize));
-      return new VersionPage(page.versions(), page.hasMore() ? "p:" + page.nextPageToken() : "f:");
+      return new VersionPage(named(primary, page.versions()), page.hasMore() ? "p:" + page.nextPageToken() : "f:");
     }
     VersionPage page = call(fallbackBreaker,
         () -> fallback.listVersions(bucket, prefix, token == null || token.isEmpty() ? null : token, pageSize));
-    return new VersionPage(page.versions(), page.hasMore() ? "f:" + page.nextPageToken() : null);
+    return new VersionPage(named(fallback, page.versions()), page.hasMore() ? "f:" + page.nextPageToken() : null);
   }
 
   /**
-   * Deletes the version on whichever store has it; absent everywhere counts as deleted. A store that cannot
-   * read the other store's version id answers with an error, so only a failure of every store is one.
+   * Deletes the version on the store its id names, through that store's breaker; that store's failure (or
+   * open breaker) is this call's failure. {@link #PENDING} drops the key's queued write instead.
    */
   @Override
   public boolean deleteVersion(String bucket, String key, String versionId) {
     ObjectKeys.requireSafe(key);
-    List<ObjectStoreException> failures = new java.util.ArrayList<>();
-    boolean deleted = false;
-    for (ObjectStore store : List.of(primary, fallback)) {
-      try {
-        deleted |= call(breakerOf(store), () -> store.deleteVersion(bucket, key, versionId));
-      } catch (ObjectStoreException e) {
-        failures.add(e);
-      }
+    if (versionId == null || versionId.isBlank()) {
+      throw new IllegalArgumentException("versionId is empty");
     }
-    if (failures.size() == 2) {
-      failures.get(0).addSuppressed(failures.get(1));
-      throw failures.get(0);
+    if (PENDING.equals(versionId)) {
+      return retries.cancel(bucket, key) > 0;
     }
-    return deleted;
+    ObjectStore holder = holderOf(versionId);
+    String prefix = prefixOf(holder);
+    String storeVersionId = versionId.startsWith(prefix) ? versionId.substring(prefix.length()) : versionId;
+    return call(breakerOf(holder), () -> holder.deleteVersion(bucket, key, storeVersionId));
   }
 
   /** A link from the first store that has the object. */
@@ -231,6 +230,33 @@ public final class ResilientObjectStore implements ObjectStore, AutoCloseable {
         closeable.close();
       }
     }
+  }
+
+  /** The store a version id names; a bare id is the primary's, as ids were before they named their store. */
+  private ObjectStore holderOf(String versionId) {
+    return versionId.startsWith(prefixOf(fallback)) ? fallback : primary;
+  }
+
+  private static String prefixOf(ObjectStore store) {
+    return store.provider() + ":";
+  }
+
+  private static StoredObject named(ObjectStore store, StoredObject stored) {
+    return new StoredObject(stored.provider(), stored.bucket(), stored.key(), named(store, stored.versionId()),
+        stored.size(), stored.sha256());
+  }
+
+  private static ObjectVersion named(ObjectStore store, ObjectVersion version) {
+    return new ObjectVersion(version.key(), named(store, version.versionId()), version.size(),
+        version.uploadedAt());
+  }
+
+  private static List<ObjectVersion> named(ObjectStore store, List<ObjectVersion> versions) {
+    return versions.stream().map(version -> named(store, version)).toList();
+  }
+
+  private static String named(ObjectStore store, String versionId) {
+    return versionId == null ? null : prefixOf(store) + versionId;
   }
 
   private CircuitBreaker breakerOf(ObjectStore store) {

@@ -3,7 +3,6 @@ package app.photobomb.ops.storage.resilience;
 import app.photobomb.ops.common.storage.ObjectStoreException;
 import app.photobomb.ops.common.storage.StoredObject;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,25 +21,36 @@ public final class UploadRetryWorker {
     this.meters = meters;
   }
 
-  /** One pass over the uploads due now; returns how many a store took. */
+  /** Removes the spool files of cancelled uploads, then sends those due now; returns how many a store took. */
   public int drain(int limit) {
+    queue.removeOrphanSpoolFiles();
     int sent = 0;
     for (UploadRetryQueue.PendingUpload upload : queue.due(limit)) {
-      try {
-        StoredObject stored = store.write(upload.bucket(), upload.key(), upload.content());
-        if (!stored.sha256().equals(upload.sha256())) {
-          throw new ObjectStoreException("checksum changed in transit for " + upload.key(), null);
+      UploadRetryQueue.Attempt attempt = queue.attempt(upload, pending -> {
+        StoredObject stored = store.write(pending.bucket(), pending.key(), pending.content());
+        if (!stored.sha256().equals(pending.sha256())) {
+          throw new ObjectStoreException("checksum changed in transit for " + pending.key(), null);
         }
-        queue.done(upload);
-        sent++;
-        meters.counter("photobomb.storage.retry.sent", "provider", stored.provider()).increment();
-        log.info("queued upload {}/{} now on {} after {} attempts", upload.bucket(), upload.key(), stored.provider(),
-            upload.attempts() + 1);
-      } catch (IOException | RuntimeException e) {
-        queue.failed(upload, e.getMessage());
-        meters.counter("photobomb.storage.retry.failed").increment();
-        log.warn("queued upload {}/{} failed again (attempt {}): {}", upload.bucket(), upload.key(),
-            upload.attempts() + 1, e.getMessage());
+        return stored;
+      });
+      switch (attempt.outcome()) {
+        case SENT -> {
+          sent++;
+          meters.counter("photobomb.storage.retry.sent", "provider", attempt.stored().provider()).increment();
+          log.info("queued upload {}/{} now on {} after {} attempts", upload.bucket(), upload.key(),
+              attempt.stored().provider(), upload.attempts() + 1);
+        }
+        case FAILED -> {
+          meters.counter("photobomb.storage.retry.failed").increment();
+          log.warn("queued upload {}/{} failed again (attempt {}): {}", upload.bucket(), upload.key(),
+              upload.attempts() + 1, attempt.failure().getMessage());
+        }
+        case CANCELLED -> {
+          meters.counter("photobomb.storage.retry.cancelled").increment();
+          log.info("queued upload {}/{} was cancelled or replaced; not sent", upload.bucket(), upload.key());
+        }
+        case BUSY -> log.debug("queued upload {}/{} is held by another transaction; left for a later pass",
+            upload.bucket(), upload.key());
       }
     }
     return sent;

@@ -152,15 +152,16 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
   public VersionPage listVersions(String bucket, String prefix, String pageToken, int pageSize) {
     requireBucket(bucket);
     String safePrefix = ObjectKeys.requireSafePrefix(prefix);
-    if (pageSize < 1 || pageSize > MAX_LIST_KEYS) {
-      throw new IllegalArgumentException("S3 lists 1 to " + MAX_LIST_KEYS + " keys a page: " + pageSize);
+    if (pageSize < 1) {
+      throw new IllegalArgumentException("a page holds at least one version: " + pageSize);
     }
+    int maxKeys = Math.min(pageSize, MAX_LIST_KEYS);
     S3PageToken start = pageToken == null ? null : S3PageToken.decode(pageToken);
     try {
       boolean versions = start == null ? !versionListingUnsupported : start.listing() == S3PageToken.Listing.VERSIONS;
       if (versions) {
         try {
-          return listObjectVersions(bucket, safePrefix, start, pageSize);
+          return listObjectVersions(bucket, safePrefix, start, maxKeys);
         } catch (S3Exception e) {
           if (start != null || !isNotImplemented(e)) {
             throw e;
@@ -170,7 +171,7 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
               PROVIDER, e.statusCode(), errorCode(e));
         }
       }
-      return listObjects(bucket, safePrefix, start, pageSize);
+      return listObjects(bucket, safePrefix, start, maxKeys);
     } catch (SdkException e) {
       throw failure("listVersions", bucket, safePrefix, e);
     }

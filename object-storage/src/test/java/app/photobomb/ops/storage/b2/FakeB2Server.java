@@ -41,8 +41,12 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A Backblaze B2 native API (v2, the version SDK 6.2.1 speaks) on 127.0.0.1, for the B2 adapter's tests: the
  * calls the adapter makes, with B2's JSON shapes and error bodies. Each file version is a file under a
- * directory; metadata is in memory. Uploads and downloads stream. Faults can be injected: latency, throttling
- * with Retry-After, and a 503 outage; calls are counted per endpoint.
+ * directory; metadata is in memory. Uploads and downloads stream. Hide markers and unfinished large files
+ * (b2_start_large_file and b2_upload_part without b2_finish_large_file) are kept and listed as B2 does: by
+ * b2_list_file_versions with their actions ("hide", "start"), and by b2_list_unfinished_large_files; they go
+ * with b2_delete_file_version and b2_cancel_large_file. Faults can be injected: latency, throttling with
+ * Retry-After, a 503 outage, a 503 on deletes only, and a pause of the next upload of a name; calls are
+ * counted per endpoint.
  */
 public final class FakeB2Server implements AutoCloseable {
 
@@ -50,6 +54,7 @@ public final class FakeB2Server implements AutoCloseable {
 
   private static final String API = "/b2api/v2/";
   private static final String UPLOAD_PATH = API + "b2_upload_file/";
+  private static final String UPLOAD_PART_PATH = API + "b2_upload_part/";
   private static final String DOWNLOAD_PATH = "/file/";
   /** Endpoint name under which downloads by name are counted. */
   public static final String DOWNLOAD = "download_file_by_name";
@@ -73,6 +78,8 @@ public final class FakeB2Server implements AutoCloseable {
   private final Map<String, Bucket> bucketsByName = new LinkedHashMap<>();
   private final NavigableSet<FileRecord> files = new TreeSet<>(ORDER);
   private final Map<String, FileRecord> filesById = new HashMap<>();
+  /** Parts of unfinished large files by file id, then part number. */
+  private final Map<String, Map<Integer, Path>> partsByFileId = new HashMap<>();
 
   private final Map<String, String> uploadTokens = new ConcurrentHashMap<>();
   private final Map<String, DownloadGrant> downloadGrants = new ConcurrentHashMap<>();
@@ -80,6 +87,8 @@ public final class FakeB2Server implements AutoCloseable {
   private final AtomicLong sequence = new AtomicLong();
   private final AtomicInteger throttledCalls = new AtomicInteger();
   private volatile boolean unavailable;
+  private volatile boolean deletesUnavailable;
+  private final Map<String, UploadPause> pausedUploads = new ConcurrentHashMap<>();
   private volatile Duration latency = Duration.ZERO;
 
   private HttpServer server;
@@ -193,6 +202,21 @@ public final class FakeB2Server implements AutoCloseable {
     this.unavailable = unavailable;
   }
 
+  /** Answers b2_delete_file_version and b2_cancel_large_file with 503 while {@code true}; other calls work. */
+  public void deletesUnavailable(boolean unavailable) {
+    this.deletesUnavailable = unavailable;
+  }
+
+  /**
+   * Holds the next b2_upload_file of this name, after its body arrived and before it is stored, until the
+   * returned pause is released: a send in flight, for tests of what may happen meanwhile.
+   */
+  public UploadPause pauseNextUploadOf(String fileName) {
+    UploadPause pause = new UploadPause();
+    pausedUploads.put(fileName, pause);
+    return pause;
+  }
+
   /** Calls of one endpoint so far, failed ones included: {@code b2_list_file_versions}, {@link #DOWNLOAD}... */
   public int calls(String endpoint) {
     AtomicInteger count = calls.get(endpoint);
@@ -204,7 +228,7 @@ public final class FakeB2Server implements AutoCloseable {
     return calls.values().stream().mapToInt(AtomicInteger::get).sum();
   }
 
-  /** Versions stored, hide markers included, in every bucket. */
+  /** Versions stored, hide markers and unfinished large files included, in every bucket. */
   public int versionCount() {
     synchronized (lock) {
       return files.size();
@@ -244,6 +268,9 @@ public final class FakeB2Server implements AutoCloseable {
     if (path.startsWith(UPLOAD_PATH)) {
       return "b2_upload_file";
     }
+    if (path.startsWith(UPLOAD_PART_PATH)) {
+      return "b2_upload_part";
+    }
     if (path.startsWith(API)) {
       return path.substring(API.length());
     }
@@ -274,6 +301,9 @@ public final class FakeB2Server implements AutoCloseable {
   }
 
   private void dispatch(HttpExchange exchange, String endpoint) throws IOException {
+    if (deletesUnavailable && (endpoint.equals("b2_delete_file_version") || endpoint.equals("b2_cancel_large_file"))) {
+      throw new B2Error(503, "service_unavailable", "fake B2 cannot delete just now");
+    }
     if (endpoint.equals(DOWNLOAD)) {
       requireMethod(exchange, "GET");
       download(exchange);
@@ -289,6 +319,10 @@ public final class FakeB2Server implements AutoCloseable {
       upload(exchange);
       return;
     }
+    if (endpoint.equals("b2_upload_part")) {
+      uploadPart(exchange);
+      return;
+    }
     requireAccountToken(exchange.getRequestHeaders().getFirst("Authorization"));
     JsonNode body = json.readTree(exchange.getRequestBody().readAllBytes());
     Object response = switch (endpoint) {
@@ -297,6 +331,10 @@ public final class FakeB2Server implements AutoCloseable {
       case "b2_list_file_versions" -> listFileVersions(body);
       case "b2_delete_file_version" -> deleteFileVersion(body);
       case "b2_hide_file" -> hideFile(body);
+      case "b2_start_large_file" -> startLargeFile(body);
+      case "b2_get_upload_part_url" -> getUploadPartUrl(body);
+      case "b2_list_unfinished_large_files" -> listUnfinishedLargeFiles(body);
+      case "b2_cancel_large_file" -> cancelLargeFile(body);
       case "b2_get_download_authorization" -> getDownloadAuthorization(body);
       default -> throw new B2Error(400, "bad_request", "fake B2 does not implement " + endpoint);
     };
@@ -417,8 +455,13 @@ public final class FakeB2Server implements AutoCloseable {
       Files.deleteIfExists(data);
       throw new B2Error(400, "bad_request", "Sha1 did not match data received");
     }
-    FileRecord file = new FileRecord(bucket.id(), fileId, fileName, seq, "upload", length, contentType, sha1,
-        Map.copyOf(fileInfo), Instant.now().toEpochMilli(), data);
+    UploadPause pause = pausedUploads.remove(fileName);
+    if (pause != null) {
+      pause.hold();
+    }
+    // B2 orders versions by when their upload finished: one held meanwhile is older than those stored before it.
+    FileRecord file = new FileRecord(bucket.id(), fileId, fileName, sequence.incrementAndGet(), "upload", length,
+        contentType, sha1, Map.copyOf(fileInfo), Instant.now().toEpochMilli(), data);
     synchronized (lock) {
       files.add(file);
       filesById.put(fileId, file);
@@ -471,6 +514,9 @@ public final class FakeB2Server implements AutoCloseable {
       if (file == null || !file.fileName().equals(fileName)) {
         throw new B2Error(400, "file_not_present", "File not present: " + fileName + " " + fileId);
       }
+      if (file.action().equals("start")) {
+        throw new B2Error(400, "bad_request", "unfinished large file; cancel it: " + fileId);
+      }
       files.remove(file);
       filesById.remove(fileId);
     }
@@ -496,6 +542,134 @@ public final class FakeB2Server implements AutoCloseable {
       filesById.put(marker.fileId(), marker);
     }
     return fileJson(marker);
+  }
+
+  private Map<String, Object> startLargeFile(JsonNode body) {
+    Bucket bucket = bucketById(text(body, "bucketId"));
+    String fileName = text(body, "fileName");
+    String contentType = text(body, "contentType");
+    if (fileName == null || contentType == null) {
+      throw new B2Error(400, "bad_request", "fileName and contentType are required");
+    }
+    long seq = sequence.incrementAndGet();
+    FileRecord file = new FileRecord(bucket.id(), "4_z" + bucket.id() + "_f" + String.format("%016x", seq), fileName,
+        seq, "start", 0, contentType, "none", Map.of(), Instant.now().toEpochMilli(), null);
+    synchronized (lock) {
+      files.add(file);
+      filesById.put(file.fileId(), file);
+      partsByFileId.put(file.fileId(), new HashMap<>());
+    }
+    return fileJson(file);
+  }
+
+  private Map<String, Object> getUploadPartUrl(JsonNode body) {
+    String fileId = text(body, "fileId");
+    unfinished(fileId);
+    String token = "fake-part-token-" + UUID.randomUUID();
+    uploadTokens.put(token, fileId);
+    return Map.of("fileId", fileId, "uploadUrl", baseUrl() + UPLOAD_PART_PATH + fileId, "authorizationToken", token);
+  }
+
+  /** Streams one part of an unfinished large file to disk, checking its SHA-1 as an upload's. */
+  private void uploadPart(HttpExchange exchange) throws IOException {
+    Headers headers = exchange.getRequestHeaders();
+    String fileId = exchange.getRequestURI().getRawPath().substring(UPLOAD_PART_PATH.length());
+    String token = headers.getFirst("Authorization");
+    if (token == null || !fileId.equals(uploadTokens.get(token))) {
+      throw new B2Error(401, "bad_auth_token", "not an upload token of this part URL");
+    }
+    int partNumber = Integer.parseInt(required(headers, "X-Bz-Part-Number"));
+    if (partNumber < 1 || partNumber > 10_000) {
+      throw new B2Error(400, "bad_request", "part number out of range: " + partNumber);
+    }
+    String sha1Header = required(headers, "X-Bz-Content-Sha1");
+    long declared = Long.parseLong(required(headers, "Content-Length"));
+    boolean sha1AtEnd = sha1Header.equals("hex_digits_at_end");
+    long length = sha1AtEnd ? declared - SHA1_HEX_LENGTH : declared;
+    Path data = root.resolve(fileId + ".part" + partNumber);
+    String sha1;
+    String expectedSha1;
+    try {
+      InputStream in = exchange.getRequestBody();
+      sha1 = copyExactly(in, data, length);
+      expectedSha1 = sha1AtEnd ? new String(in.readNBytes(SHA1_HEX_LENGTH), StandardCharsets.US_ASCII) : sha1Header;
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(data);
+      throw e;
+    }
+    if (!expectedSha1.equalsIgnoreCase(sha1)) {
+      Files.deleteIfExists(data);
+      throw new B2Error(400, "bad_request", "Sha1 did not match data received");
+    }
+    synchronized (lock) {
+      Map<Integer, Path> parts = partsByFileId.get(fileId);
+      if (parts == null) {
+        Files.deleteIfExists(data);
+        throw new B2Error(400, "bad_request", "no unfinished large file " + fileId);
+      }
+      parts.put(partNumber, data);
+    }
+    Map<String, Object> part = new LinkedHashMap<>();
+    part.put("fileId", fileId);
+    part.put("partNumber", partNumber);
+    part.put("contentLength", length);
+    part.put("contentSha1", sha1);
+    part.put("contentMd5", null);
+    part.put("uploadTimestamp", Instant.now().toEpochMilli());
+    respond(exchange, 200, part);
+  }
+
+  /** Oldest first, as B2 lists them; {@code startFileId} is inclusive. */
+  private Map<String, Object> listUnfinishedLargeFiles(JsonNode body) {
+    Bucket bucket = bucketById(text(body, "bucketId"));
+    String prefix = text(body, "namePrefix") == null ? "" : text(body, "namePrefix");
+    String startId = text(body, "startFileId");
+    int max = body.path("maxFileCount").asInt(100);
+    if (max < 1 || max > 100) {
+      throw new B2Error(400, "bad_request", "maxFileCount out of range: " + max);
+    }
+    List<FileRecord> started;
+    synchronized (lock) {
+      started = files.stream()
+          .filter(file -> file.bucketId().equals(bucket.id()) && file.action().equals("start")
+              && file.fileName().startsWith(prefix))
+          .sorted(Comparator.comparingLong(FileRecord::sequence))
+          .toList();
+    }
+    long from = startId == null || filesById.get(startId) == null ? 0 : filesById.get(startId).sequence();
+    List<FileRecord> fromStart = started.stream().filter(file -> file.sequence() >= from).toList();
+    Map<String, Object> response = new LinkedHashMap<>();
+    response.put("files", fromStart.stream().limit(max).map(this::fileJson).toList());
+    response.put("nextFileId", fromStart.size() > max ? fromStart.get(max).fileId() : null);
+    return response;
+  }
+
+  /** Drops an unfinished large file and its parts; a finished or unknown one is refused with 400, as B2 does. */
+  private Map<String, Object> cancelLargeFile(JsonNode body) throws IOException {
+    String fileId = text(body, "fileId");
+    FileRecord file;
+    Map<Integer, Path> parts;
+    synchronized (lock) {
+      file = unfinished(fileId);
+      files.remove(file);
+      filesById.remove(fileId);
+      parts = partsByFileId.remove(fileId);
+    }
+    for (Path part : parts.values()) {
+      Files.deleteIfExists(part);
+    }
+    return Map.of("fileId", fileId, "accountId", accountId, "bucketId", file.bucketId(), "fileName",
+        file.fileName());
+  }
+
+  private FileRecord unfinished(String fileId) {
+    synchronized (lock) {
+      FileRecord file = fileId == null ? null : filesById.get(fileId);
+      if (file == null || !file.action().equals("start")) {
+        throw new B2Error(400, "bad_request", "not an unfinished large file: " + fileId);
+      }
+      return file;
+    }
   }
 
   private Map<String, Object> getDownloadAuthorization(JsonNode body) {
@@ -579,10 +753,17 @@ public final class FakeB2Server implements AutoCloseable {
     }
   }
 
-  /** Newest version (upload or hide marker) of a name; call holding the lock. */
+  /** Newest version (upload or hide marker) of a name, past unfinished large files; call holding the lock. */
   private FileRecord newest(Bucket bucket, String fileName) {
-    FileRecord first = files.ceiling(probe(bucket, fileName));
-    return first != null && first.bucketId().equals(bucket.id()) && first.fileName().equals(fileName) ? first : null;
+    for (FileRecord file : files.tailSet(probe(bucket, fileName), false)) {
+      if (!file.bucketId().equals(bucket.id()) || !file.fileName().equals(fileName)) {
+        return null;
+      }
+      if (!file.action().equals("start")) {
+        return file;
+      }
+    }
+    return null;
   }
 
   /** Sorts before every version of the name, since newer versions sort first. */
@@ -702,6 +883,34 @@ public final class FakeB2Server implements AutoCloseable {
   }
 
   private record DownloadGrant(String bucketId, String fileNamePrefix, Instant expiresAt) {
+  }
+
+  /** An upload held by {@link #pauseNextUploadOf}: tells when it arrived, and lets it go on. */
+  public static final class UploadPause {
+
+    private final java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+
+    /** Whether the held upload has reached the server. */
+    public boolean arrived() {
+      return arrived.getCount() == 0;
+    }
+
+    /** Lets the held upload be stored and answered. */
+    public void release() {
+      released.countDown();
+    }
+
+    private void hold() {
+      arrived.countDown();
+      try {
+        if (!released.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
+          throw new B2Error(500, "internal_error", "paused upload was never released");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /** A B2 error response: HTTP status, B2's code and a message. */

@@ -40,9 +40,17 @@ class ObjectStorageAutoConfigurationTest {
 
   @Test
   void aFallbackPutsOriginalsBehindTheOutageHandling() {
-    runner().withPropertyValues("photobomb.storage.fallback=local", "photobomb.storage.breaker.failure-threshold=3")
+    runner().withPropertyValues("photobomb.storage.fallback=r2", "photobomb.storage.r2.endpoint=http://127.0.0.1:1",
+            "photobomb.storage.r2.access-key-id=id", "photobomb.storage.r2.secret-access-key=secret",
+            "photobomb.storage.breaker.failure-threshold=3")
         .run(context -> assertThat(context.getBean(ObjectStorageAutoConfiguration.ORIGINALS, ObjectStore.class))
             .isInstanceOf(ResilientObjectStore.class));
+  }
+
+  @Test
+  void aFallbackOfTheSameKindAsThePrimaryIsAClearStartupError() {
+    runner().withPropertyValues("photobomb.storage.fallback=local").run(context -> assertThat(context)
+        .hasFailed().getFailure().rootCause().hasMessageContaining("primary and fallback are both local"));
   }
 
   @Test
