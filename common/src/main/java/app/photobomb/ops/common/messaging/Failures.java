@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 
 /**
  * Tells an outage of the database (wait, redeliver, keep the records) from a failure of a record's handling
@@ -26,6 +27,11 @@ final class Failures {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof CannotGetJdbcConnectionException || t instanceof CannotCreateTransactionException
           || t instanceof SQLTransientConnectionException || t instanceof ConnectException) {
+        return true;
+      }
+      // A lost connection also fails the rollback, whose exception then hides the cause behind "rollback failed".
+      if (t instanceof TransactionSystemException rollback && rollback.getApplicationException() != null
+          && isOutage(rollback.getApplicationException())) {
         return true;
       }
       if (t instanceof SQLException sql && sql.getSQLState() != null) {

@@ -10,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.transaction.TransactionSystemException;
 
 /** Which failures are database outages (wait and redeliver) and which are a record's (retry, then dead-letter). */
 class FailuresTest {
@@ -33,6 +34,15 @@ class FailuresTest {
         .isTrue();
     assertThat(Failures.isOutage(new IllegalStateException("wrapped", new ConnectException("Connection refused"))))
         .isTrue();
+  }
+
+  @Test
+  void aConnectionLostMidTransactionIsAnOutageThoughItsRollbackFailedToo() {
+    TransactionSystemException rollbackFailed = new TransactionSystemException("JDBC rollback failed",
+        new SQLException("Connection is closed"));
+    rollbackFailed.initApplicationException(translated("08006"));
+
+    assertThat(Failures.isOutage(rollbackFailed)).isTrue();
   }
 
   @Test
