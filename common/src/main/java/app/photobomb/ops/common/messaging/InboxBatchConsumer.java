@@ -84,21 +84,19 @@ public final class InboxBatchConsumer<T extends PhotobombMessage> implements Con
   }
 
   private DecodedMessage<T> decode(InboundMessage record) {
-    Envelope envelope;
-    T payload;
     try {
-      envelope = EnvelopeReader.read(record, type);
-      payload = runtime.codec().decode(type, record.payload());
+      Envelope envelope = EnvelopeReader.read(record, type);
+      // before the payload is parsed: what an unknown source sends is not even read
+      if (!runtime.sources().accepts(type, envelope.source())) {
+        throw new RefusedSourceException(envelope, "ce_source " + envelope.source() + " may not send "
+            + type.name() + (type.isCommand() ? " (a command)" : " (an event)"));
+      }
+      return new DecodedMessage<>(record, envelope, runtime.codec().decode(type, record.payload()));
     } catch (RejectedMessageException e) {
       throw e;
     } catch (RuntimeException e) {
       throw new RejectedMessageException("unreadable", Failures.describe(e), e);
     }
-    if (!runtime.sources().accepts(type, envelope.source())) {
-      throw new RefusedSourceException(envelope, "ce_source " + envelope.source() + " may not send "
-          + type.name() + (type.isCommand() ? " (a command)" : " (an event)"));
-    }
-    return new DecodedMessage<>(record, envelope, payload);
   }
 
   /** Handles readable records in one transaction; if it fails, each alone. */
@@ -163,7 +161,8 @@ public final class InboxBatchConsumer<T extends PhotobombMessage> implements Con
     try {
       runtime.transactions().executeWithoutResult(status -> {
         if (!runtime.inbox().claim(consumer + ":refused", List.of(envelope)).isEmpty()) {
-          runtime.auditLog().record(null, "command_refused", envelope.source(), details);
+          runtime.auditLog().record(null, type.isCommand() ? "command_refused" : "event_refused", envelope.source(),
+              details);
         }
       });
     } catch (RuntimeException e) {
