@@ -183,7 +183,7 @@ public final class ExportBenchmark {
     try (KafkaTestClient kafka = new KafkaTestClient(endpoints.kafkaBootstrapServers())) {
       String id = UUID.randomUUID().toString();
       kafka.send(MessageCatalog.USER_EXPORT_REQUESTED.topic(), userId.toString(),
-          CloudEventHeaders.forCommand(MessageCatalog.USER_EXPORT_REQUESTED, id, "urn:photobomb-ops:benchmark",
+          CloudEventHeaders.forCommand(MessageCatalog.USER_EXPORT_REQUESTED, id, "urn:photobomb:api",
               userId.toString(), id),
           new PayloadCodec().encode(new UserExportRequested(exportId, userId, userId.toString()))
               .getBytes(StandardCharsets.UTF_8));

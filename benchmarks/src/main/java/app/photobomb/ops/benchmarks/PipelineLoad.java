@@ -165,7 +165,7 @@ final class PipelineLoad {
   }
 
   private void headers(ProducerRecord<String, byte[]> record, String correlationId) {
-    CloudEventHeaders.forCommand(commandType, UUID.randomUUID().toString(), "urn:photobomb-ops:benchmark",
+    CloudEventHeaders.forCommand(commandType, UUID.randomUUID().toString(), "urn:photobomb:api",
         record.key(), correlationId)
         .forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
   }

@@ -76,7 +76,8 @@ final class RawBaselines {
       connection.createStatement().execute(BenchmarkApplication.STATE_TABLE);
       connection.setAutoCommit(false);
       try (PreparedStatement inbox = connection.prepareStatement(
-              "INSERT INTO inbox (consumer, message_id, message_type) VALUES ('raw', ?, 'app.photobomb.ScaleWorkersRequested')");
+              "INSERT INTO inbox (consumer, message_source, message_id, message_type) "
+                  + "VALUES ('raw', 'urn:photobomb:api', ?, 'app.photobomb.ScaleWorkersRequested')");
           PreparedStatement state = connection.prepareStatement(
               "INSERT INTO bench_scale_requests (message_id, deployment, replicas) VALUES (?, ?, ?)");
           PreparedStatement outbox = connection.prepareStatement("""

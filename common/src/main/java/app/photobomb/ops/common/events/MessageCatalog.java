@@ -1,5 +1,8 @@
 package app.photobomb.ops.common.events;
 
+import static app.photobomb.ops.common.events.MessageType.Kind.COMMAND;
+import static app.photobomb.ops.common.events.MessageType.Kind.EVENT;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,57 +16,58 @@ import java.util.stream.Collectors;
 public final class MessageCatalog {
 
   public static final MessageType<UserDeletionRequested> USER_DELETION_REQUESTED =
-      new MessageType<>("UserDeletionRequested", "user-deletion-requested", UserDeletionRequested.class);
+      new MessageType<>("UserDeletionRequested", "user-deletion-requested", UserDeletionRequested.class, COMMAND);
   public static final MessageType<UserDeletionCancelled> USER_DELETION_CANCELLED =
-      new MessageType<>("UserDeletionCancelled", "user-deletion-cancelled", UserDeletionCancelled.class);
+      new MessageType<>("UserDeletionCancelled", "user-deletion-cancelled", UserDeletionCancelled.class, COMMAND);
   public static final MessageType<UserDeletionScheduled> USER_DELETION_SCHEDULED =
-      new MessageType<>("UserDeletionScheduled", "user-deletion-scheduled", UserDeletionScheduled.class);
+      new MessageType<>("UserDeletionScheduled", "user-deletion-scheduled", UserDeletionScheduled.class, EVENT);
   public static final MessageType<UserRestored> USER_RESTORED =
-      new MessageType<>("UserRestored", "user-restored", UserRestored.class);
+      new MessageType<>("UserRestored", "user-restored", UserRestored.class, EVENT);
   public static final MessageType<UserHardDeleted> USER_HARD_DELETED =
-      new MessageType<>("UserHardDeleted", "user-hard-deleted", UserHardDeleted.class);
+      new MessageType<>("UserHardDeleted", "user-hard-deleted", UserHardDeleted.class, EVENT);
   public static final MessageType<UserDeletionFailed> USER_DELETION_FAILED =
-      new MessageType<>("UserDeletionFailed", "user-deletion-failed", UserDeletionFailed.class);
+      new MessageType<>("UserDeletionFailed", "user-deletion-failed", UserDeletionFailed.class, EVENT);
 
   public static final MessageType<UserExportRequested> USER_EXPORT_REQUESTED =
-      new MessageType<>("UserExportRequested", "user-export-requested", UserExportRequested.class);
+      new MessageType<>("UserExportRequested", "user-export-requested", UserExportRequested.class, COMMAND);
   public static final MessageType<UserExportProgressed> USER_EXPORT_PROGRESSED =
-      new MessageType<>("UserExportProgressed", "user-export-progressed", UserExportProgressed.class);
+      new MessageType<>("UserExportProgressed", "user-export-progressed", UserExportProgressed.class, EVENT);
   public static final MessageType<UserExportCompleted> USER_EXPORT_COMPLETED =
-      new MessageType<>("UserExportCompleted", "user-export-completed", UserExportCompleted.class);
+      new MessageType<>("UserExportCompleted", "user-export-completed", UserExportCompleted.class, EVENT);
   public static final MessageType<UserExportFailed> USER_EXPORT_FAILED =
-      new MessageType<>("UserExportFailed", "user-export-failed", UserExportFailed.class);
+      new MessageType<>("UserExportFailed", "user-export-failed", UserExportFailed.class, EVENT);
 
   public static final MessageType<ReprocessBatch> REPROCESS_BATCH =
-      new MessageType<>("ReprocessBatch", "reprocess-batch", ReprocessBatch.class);
+      new MessageType<>("ReprocessBatch", "reprocess-batch", ReprocessBatch.class, COMMAND);
   public static final MessageType<ReprocessBatchAccepted> REPROCESS_BATCH_ACCEPTED =
-      new MessageType<>("ReprocessBatchAccepted", "reprocess-batch-accepted", ReprocessBatchAccepted.class);
+      new MessageType<>("ReprocessBatchAccepted", "reprocess-batch-accepted", ReprocessBatchAccepted.class, EVENT);
   public static final MessageType<ReprocessBatchProgressed> REPROCESS_BATCH_PROGRESSED =
-      new MessageType<>("ReprocessBatchProgressed", "reprocess-batch-progressed", ReprocessBatchProgressed.class);
+      new MessageType<>("ReprocessBatchProgressed", "reprocess-batch-progressed", ReprocessBatchProgressed.class,
+          EVENT);
   public static final MessageType<ReprocessBatchCompleted> REPROCESS_BATCH_COMPLETED =
-      new MessageType<>("ReprocessBatchCompleted", "reprocess-batch-completed", ReprocessBatchCompleted.class);
+      new MessageType<>("ReprocessBatchCompleted", "reprocess-batch-completed", ReprocessBatchCompleted.class, EVENT);
   public static final MessageType<ReprocessBatchFailed> REPROCESS_BATCH_FAILED =
-      new MessageType<>("ReprocessBatchFailed", "reprocess-batch-failed", ReprocessBatchFailed.class);
+      new MessageType<>("ReprocessBatchFailed", "reprocess-batch-failed", ReprocessBatchFailed.class, EVENT);
   public static final MessageType<ThumbnailsRegenerated> THUMBNAILS_REGENERATED =
-      new MessageType<>("ThumbnailsRegenerated", "thumbnails-regenerated", ThumbnailsRegenerated.class);
+      new MessageType<>("ThumbnailsRegenerated", "thumbnails-regenerated", ThumbnailsRegenerated.class, EVENT);
 
   public static final MessageType<QueueBacklogDetected> QUEUE_BACKLOG_DETECTED =
-      new MessageType<>("QueueBacklogDetected", "queue-backlog-detected", QueueBacklogDetected.class);
+      new MessageType<>("QueueBacklogDetected", "queue-backlog-detected", QueueBacklogDetected.class, EVENT);
   public static final MessageType<QueueBacklogCleared> QUEUE_BACKLOG_CLEARED =
-      new MessageType<>("QueueBacklogCleared", "queue-backlog-cleared", QueueBacklogCleared.class);
+      new MessageType<>("QueueBacklogCleared", "queue-backlog-cleared", QueueBacklogCleared.class, EVENT);
   public static final MessageType<ScaleWorkersRequested> SCALE_WORKERS_REQUESTED =
-      new MessageType<>("ScaleWorkersRequested", "scale-workers-requested", ScaleWorkersRequested.class);
+      new MessageType<>("ScaleWorkersRequested", "scale-workers-requested", ScaleWorkersRequested.class, COMMAND);
   public static final MessageType<WorkersScaled> WORKERS_SCALED =
-      new MessageType<>("WorkersScaled", "workers-scaled", WorkersScaled.class);
+      new MessageType<>("WorkersScaled", "workers-scaled", WorkersScaled.class, EVENT);
   public static final MessageType<ScalingFailed> SCALING_FAILED =
-      new MessageType<>("ScalingFailed", "scaling-failed", ScalingFailed.class);
+      new MessageType<>("ScalingFailed", "scaling-failed", ScalingFailed.class, EVENT);
 
   public static final MessageType<CachePurgeRequested> CACHE_PURGE_REQUESTED =
-      new MessageType<>("CachePurgeRequested", "cache-purge-requested", CachePurgeRequested.class);
+      new MessageType<>("CachePurgeRequested", "cache-purge-requested", CachePurgeRequested.class, COMMAND);
   public static final MessageType<CachePurged> CACHE_PURGED =
-      new MessageType<>("CachePurged", "cache-purged", CachePurged.class);
+      new MessageType<>("CachePurged", "cache-purged", CachePurged.class, EVENT);
   public static final MessageType<CachePurgeFailed> CACHE_PURGE_FAILED =
-      new MessageType<>("CachePurgeFailed", "cache-purge-failed", CachePurgeFailed.class);
+      new MessageType<>("CachePurgeFailed", "cache-purge-failed", CachePurgeFailed.class, EVENT);
 
   public static final List<MessageType<?>> ALL = List.of(
       USER_DELETION_REQUESTED, USER_DELETION_CANCELLED, USER_DELETION_SCHEDULED, USER_RESTORED,

@@ -2,9 +2,10 @@ package app.photobomb.ops.common.messaging;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
@@ -31,7 +32,7 @@ final class BatchRecords {
           at(partitions, i) instanceof Number n ? n.intValue() : -1,
           at(offsets, i) instanceof Number n ? n.longValue() : -1,
           text(at(keys, i)),
-          textHeaders(at(recordHeaders, i)),
+          headers(at(recordHeaders, i)),
           payloads.get(i) instanceof byte[] bytes ? bytes : null));
     }
     return records;
@@ -45,13 +46,15 @@ final class BatchRecords {
     return index < values.size() ? values.get(index) : null;
   }
 
-  private static Map<String, String> textHeaders(Object converted) {
-    Map<String, String> result = new LinkedHashMap<>();
+  /** The record's headers as Kafka headers again (the header mapper hands them over as raw bytes). */
+  private static Headers headers(Object converted) {
+    RecordHeaders result = new RecordHeaders();
     if (converted instanceof Map<?, ?> map) {
       map.forEach((name, value) -> {
-        String text = text(value);
-        if (text != null) {
-          result.put(String.valueOf(name), text);
+        if (value instanceof byte[] bytes) {
+          result.add(String.valueOf(name), bytes);
+        } else if (value != null) {
+          result.add(String.valueOf(name), value.toString().getBytes(StandardCharsets.UTF_8));
         }
       });
     }

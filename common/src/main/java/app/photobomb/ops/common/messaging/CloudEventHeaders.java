@@ -1,5 +1,16 @@
 package app.photobomb.ops.common.messaging;
 
+import app.photobomb.ops.common.events.MessageType;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.kafka.KafkaMessageFactory;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.common.header.Header;
+
 /** Kafka header names of CloudEvents 1.0 binary mode, plus the correlation and causation extensions. */
 public final class CloudEventHeaders {
 
@@ -23,20 +34,24 @@ public final class CloudEventHeaders {
 
   /**
    * The headers of a command published from outside a service (another system, the CLI, a test or a
-   * benchmark): a CloudEvent from {@code source} about {@code subject}, with a correlation id when given.
+   * benchmark): a CloudEvent from {@code source} about {@code subject}, with a correlation id when given, as the
+   * CloudEvents SDK writes it in Kafka binary mode.
    */
-  public static java.util.Map<String, String> forCommand(app.photobomb.ops.common.events.MessageType<?> type, String id, String source,
-      String subject, String correlationId) {
-    java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
-    headers.put(ID, id);
-    headers.put(TYPE, type.ceType());
-    headers.put(SOURCE, source);
-    headers.put(TIME, java.time.Instant.now().toString());
-    headers.put(SUBJECT, subject);
-    headers.put(SPEC_VERSION, SPEC_VERSION_1_0);
-    headers.put(CONTENT_TYPE, APPLICATION_JSON);
+  public static Map<String, String> forCommand(MessageType<?> type, String id, String source, String subject,
+      String correlationId) {
+    CloudEventBuilder event = CloudEventBuilder.v1()
+        .withId(id)
+        .withType(type.ceType())
+        .withSource(URI.create(source))
+        .withTime(OffsetDateTime.now(ZoneOffset.UTC))
+        .withSubject(subject)
+        .withDataContentType(APPLICATION_JSON);
     if (correlationId != null) {
-      headers.put(CORRELATION_ID, correlationId);
+      event.withExtension("correlationid", correlationId);
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (Header header : KafkaMessageFactory.createWriter(type.topic()).writeBinary(event.build()).headers()) {
+      headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
     }
     return headers;
   }

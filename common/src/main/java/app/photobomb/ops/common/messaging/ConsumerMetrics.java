@@ -5,24 +5,27 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-/** Micrometer meters of one consumer: handled, duplicate, retried and dead-lettered records, batch time. */
+/**
+ * Micrometer meters of one consumer: handled, duplicate, retried and dead-lettered records, redeliveries for
+ * outages, batch time.
+ */
 final class ConsumerMetrics {
 
-  private final MeterRegistry registry;
-  private final String consumer;
-  private final String type;
   private final Counter handled;
   private final Counter duplicates;
   private final Counter retries;
+  private final Counter redeliveries;
   private final Timer batches;
 
   ConsumerMetrics(MeterRegistry registry, String consumer, MessageType<?> messageType) {
-    this.registry = registry;
-    this.consumer = consumer;
-    this.type = messageType.name();
-    this.handled = counter("photobomb.messages.handled", "Records whose handler committed");
-    this.duplicates = counter("photobomb.messages.duplicates", "Redelivered records the inbox dropped");
-    this.retries = counter("photobomb.messages.retries", "Handler attempts that failed and were retried");
+    String type = messageType.name();
+    this.handled = counter(registry, "photobomb.messages.handled", "Records whose handler committed", consumer, type);
+    this.duplicates = counter(registry, "photobomb.messages.duplicates", "Redelivered records the inbox dropped",
+        consumer, type);
+    this.retries = counter(registry, "photobomb.messages.retries", "Handler attempts that failed and were retried",
+        consumer, type);
+    this.redeliveries = counter(registry, "photobomb.messages.redeliveries",
+        "Batches handed back for redelivery because the database was out", consumer, type);
     this.batches = Timer.builder("photobomb.messages.batch")
         .description("Time to handle one batch in one transaction")
         .tags("consumer", consumer, "type", type)
@@ -38,19 +41,25 @@ final class ConsumerMetrics {
     retries.increment();
   }
 
-  void deadLettered(String reason) {
-    Counter.builder("photobomb.messages.dead_lettered")
-        .description("Records sent to the dead-letter topic")
-        .tags("consumer", consumer, "type", type, "reason", reason)
-        .register(registry)
-        .increment();
+  void redelivered() {
+    redeliveries.increment();
   }
 
   void timeBatch(Runnable work) {
     batches.record(work);
   }
 
-  private Counter counter(String name, String description) {
+  /** Counts a record sent to the dead-letter topic (by the container's recoverer, which has no consumer at hand). */
+  static void deadLettered(MeterRegistry registry, String consumer, MessageType<?> type, String reason) {
+    Counter.builder("photobomb.messages.dead_lettered")
+        .description("Records sent to the dead-letter topic")
+        .tags("consumer", consumer, "type", type.name(), "reason", reason)
+        .register(registry)
+        .increment();
+  }
+
+  private static Counter counter(MeterRegistry registry, String name, String description, String consumer,
+      String type) {
     return Counter.builder(name).description(description).tags("consumer", consumer, "type", type).register(registry);
   }
 }

@@ -1,9 +1,15 @@
 package app.photobomb.ops.common.messaging;
 
-/** Headers that say why a message is on a dead-letter topic and where it came from. */
+/**
+ * Headers that say why a message is on a dead-letter topic and where it came from: the DLQ contract, as text
+ * (Spring Kafka's own kafka_dlt-* headers are binary, so the core writes these instead).
+ */
 public final class DeadLetterHeaders {
 
-  /** A short, stable category: malformed_json, schema_violation, missing_header, handler_failed. */
+  /**
+   * A short, stable category: malformed_json, schema_violation, wrong_type, missing_header, invalid_header,
+   * refused_source, unreadable, handler_failed.
+   */
   public static final String REASON = "x-dlq-reason";
   /** A human-readable explanation: the parse error, the schema errors, or the handler exception. */
   public static final String DETAIL = "x-dlq-detail";

@@ -1,33 +1,45 @@
 package app.photobomb.ops.common.messaging;
 
 import app.photobomb.ops.common.events.MessageType;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.kafka.KafkaMessageFactory;
+import io.cloudevents.rw.CloudEventRWException;
 
-/** Reads and checks the CloudEvents headers of a record; a record without them cannot be handled. */
+/**
+ * Reads and checks the CloudEvents headers of a record with the CloudEvents SDK (binary mode, ce_specversion
+ * checked); a record without them cannot be handled.
+ */
 final class EnvelopeReader {
+
+  /**
+   * Longest ce_id and ce_source taken: they are the inbox key, and a key over PostgreSQL's btree limit
+   * (2,704 bytes) would fail every attempt; UUIDs and URNs are far shorter.
+   */
+  static final int MAX_KEY_LENGTH = 200;
 
   private EnvelopeReader() {
   }
 
   static Envelope read(InboundMessage message, MessageType<?> expected) {
+    // Checked before the SDK, whose errors name attributes and do not tell a missing header from a malformed one.
     String id = required(message, CloudEventHeaders.ID);
     String type = required(message, CloudEventHeaders.TYPE);
     String source = required(message, CloudEventHeaders.SOURCE);
+    capped(CloudEventHeaders.ID, id);
+    capped(CloudEventHeaders.SOURCE, source);
     if (!expected.ceType().equals(type)) {
       throw new RejectedMessageException("wrong_type",
           "ce_type " + type + " on " + message.topic() + ", expected " + expected.ceType());
     }
-    String time = message.header(CloudEventHeaders.TIME);
-    Instant instant;
+    CloudEvent event;
     try {
-      instant = time == null ? null : Instant.parse(time);
-    } catch (DateTimeParseException e) {
-      throw new RejectedMessageException("bad_header", "ce_time is not an RFC 3339 time: " + time, e);
+      event = KafkaMessageFactory.createReader(message.headers(), message.payload()).toEvent();
+    } catch (CloudEventRWException | IllegalStateException | IllegalArgumentException e) {
+      throw new RejectedMessageException("invalid_header", "not a CloudEvent 1.0 in binary mode: " + e.getMessage(), e);
     }
-    String correlationId = message.header(CloudEventHeaders.CORRELATION_ID);
-    return new Envelope(id, type, source, instant, message.header(CloudEventHeaders.SUBJECT),
-        correlationId == null || correlationId.isBlank() ? id : correlationId);
+    Object correlationId = event.getExtension("correlationid");
+    return new Envelope(id, type, source, event.getTime() == null ? null : event.getTime().toInstant(),
+        event.getSubject(), correlationId == null || correlationId.toString().isBlank() ? id : correlationId.toString());
   }
 
   private static String required(InboundMessage message, String header) {
@@ -36,5 +48,12 @@ final class EnvelopeReader {
       throw new RejectedMessageException("missing_header", "header " + header + " is missing");
     }
     return value;
+  }
+
+  private static void capped(String header, String value) {
+    if (value.length() > MAX_KEY_LENGTH) {
+      throw new RejectedMessageException("invalid_header",
+          "header " + header + " has " + value.length() + " characters, at most " + MAX_KEY_LENGTH + " are taken");
+    }
   }
 }

@@ -3,22 +3,28 @@ package app.photobomb.ops.common.messaging;
 import app.photobomb.ops.common.events.MessageType;
 import app.photobomb.ops.common.events.PhotobombMessage;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.messaging.Message;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A batch-mode Spring Cloud Stream consumer that gives a handler exactly-once effects.
  *
- * <p>Records that cannot be read (headers, JSON, schema) go to the dead-letter topic at once. The rest are
- * handled in one transaction that claims their ids in the inbox, runs the handler and writes the emitted
- * events to the outbox. If that transaction fails, each record is handled alone with bounded retries, and a
- * record that still fails is dead-lettered, so one bad record never blocks the ones after it. Database
- * outages are not the records' fault: they propagate, and the binder redelivers the batch later.
+ * <p>Records that cannot be read (headers, JSON, schema) or come from a source that may not send them go to the
+ * dead-letter topic at once. The rest are handled in one transaction that claims them in the inbox, runs the
+ * handler and writes the emitted events to the outbox. If that transaction fails, each record is handled alone;
+ * the first that fails alone is named to the container in a BatchListenerFailedException, and Spring Kafka's
+ * DefaultErrorHandler ({@link ConsumerErrorHandler}) commits the records before it, waits the backoff and
+ * redelivers from it; after its last attempt it is dead-lettered and the records after it flow on. A database
+ * outage is not the records' fault: the batch is redelivered from the first unfinished record, without limit.
  */
 public final class InboxBatchConsumer<T extends PhotobombMessage> implements Consumer<Message<List<byte[]>>> {
 
@@ -29,6 +35,12 @@ public final class InboxBatchConsumer<T extends PhotobombMessage> implements Con
   private final BatchMessageHandler<T> handler;
   private final MessagingRuntime runtime;
   private final ConsumerMetrics metrics;
+  /**
+   * Per partition, the record that failed alone on its last delivery and its attempts so far: the error handler
+   * keeps no count that a consumer can read, and on redelivery the record is tried alone at once, so that every
+   * delivery is one attempt.
+   */
+  private final Map<TopicPartition, FailedAlone> failedAlone = new ConcurrentHashMap<>();
 
   InboxBatchConsumer(String consumer, MessageType<T> type, BatchMessageHandler<T> handler,
       MessagingRuntime runtime) {
@@ -43,72 +55,159 @@ public final class InboxBatchConsumer<T extends PhotobombMessage> implements Con
   public void accept(Message<List<byte[]>> batch) {
     List<InboundMessage> records = BatchRecords.split(batch);
     log.debug("consumer={} received {} records", consumer, records.size());
-    List<DecodedMessage<T>> readable = new ArrayList<>();
-    List<Rejected> rejected = new ArrayList<>();
-    for (InboundMessage record : records) {
+    List<DecodedMessage<T>> run = new ArrayList<>();
+    int runStart = 0;
+    for (int index = 0; index < records.size(); index++) {
+      InboundMessage record = records.get(index);
+      DecodedMessage<T> decoded;
       try {
-        readable.add(decode(record));
+        decoded = decode(record);
       } catch (RejectedMessageException e) {
-        rejected.add(new Rejected(record, e.reason(), e));
-      } catch (RuntimeException e) {
-        rejected.add(new Rejected(record, "unreadable", e));
+        handleRun(run, runStart);
+        reject(record, index, e);
+        run = new ArrayList<>();
+        runStart = index + 1;
+        continue;
       }
-    }
-    if (!readable.isEmpty()) {
-      handle(readable);
-    }
-    // Dead-lettered only once the batch's transaction is settled, so a database outage that makes the binder
-    // redeliver the batch does not dead-letter these again on every attempt.
-    for (Rejected reject : rejected) {
-      runtime.deadLetters().publish(consumer, reject.record(), reject.reason(), Failures.describe(reject.cause()),
-          reject.cause(), 0);
-      metrics.deadLettered(reject.reason());
-    }
-  }
-
-  private void handle(List<DecodedMessage<T>> readable) {
-    try {
-      metrics.timeBatch(() -> inTransaction(readable));
-    } catch (RuntimeException e) {
-      if (Failures.isInfrastructure(e)) {
-        throw e;
+      FailedAlone previous = failedAlone.get(partitionOf(record));
+      if (previous != null && previous.offset() == record.offset()) {
+        failedAlone.remove(partitionOf(record));
+        handleRun(run, runStart);
+        handleAlone(decoded, index, previous.attempts() + 1);
+        run = new ArrayList<>();
+        runStart = index + 1;
+        continue;
       }
-      log.warn("consumer={} batch of {} {} failed ({}); handling each record alone", consumer, readable.size(),
-          type.name(), Failures.describe(e));
-      readable.forEach(this::handleAlone);
+      run.add(decoded);
     }
-  }
-
-  private record Rejected(InboundMessage record, String reason, RuntimeException cause) {
+    handleRun(run, runStart);
   }
 
   private DecodedMessage<T> decode(InboundMessage record) {
-    Envelope envelope = EnvelopeReader.read(record, type);
-    return new DecodedMessage<>(record, envelope, runtime.codec().decode(type, record.payload()));
+    try {
+      Envelope envelope = EnvelopeReader.read(record, type);
+      // before the payload is parsed: what an unknown source sends is not even read
+      if (!runtime.sources().accepts(type, envelope.source())) {
+        throw new RefusedSourceException(envelope, "ce_source " + envelope.source() + " may not send "
+            + type.name() + (type.isCommand() ? " (a command)" : " (an event)"));
+      }
+      return new DecodedMessage<>(record, envelope, runtime.codec().decode(type, record.payload()));
+    } catch (RejectedMessageException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new RejectedMessageException("unreadable", Failures.describe(e), e);
+    }
   }
 
-  private void handleAlone(DecodedMessage<T> message) {
-    RetryingExecutor.Outcome outcome = runtime.retries().run(() -> inTransaction(List.of(message)),
-        metrics::retried);
-    if (outcome.failure() == null) {
+  /** Handles readable records in one transaction; if it fails, each alone. */
+  private void handleRun(List<DecodedMessage<T>> run, int start) {
+    if (run.isEmpty()) {
       return;
     }
-    if (Failures.isInfrastructure(outcome.failure())) {
-      throw outcome.failure();
+    try {
+      metrics.timeBatch(() -> inTransaction(run));
+    } catch (RuntimeException e) {
+      if (Failures.isOutage(e)) {
+        throw redeliver(start, e);
+      }
+      log.warn("consumer={} batch of {} {} failed ({}); handling each record alone", consumer, run.size(),
+          type.name(), Failures.describe(e));
+      for (int k = 0; k < run.size(); k++) {
+        handleAlone(run.get(k), start + k, 1);
+      }
     }
-    runtime.deadLetters().publish(consumer, message.raw(), "handler_failed", Failures.describe(outcome.failure()),
-        outcome.failure(), outcome.attempts());
-    metrics.deadLettered("handler_failed");
+  }
+
+  private void handleAlone(DecodedMessage<T> message, int index, int attempt) {
+    if (attempt > 1) {
+      metrics.retried();
+    }
+    try {
+      inTransaction(List.of(message));
+      return;
+    } catch (RuntimeException e) {
+      if (Failures.isOutage(e)) {
+        // an outage is not an attempt of the handler
+        remember(message.raw(), attempt - 1);
+        throw redeliver(index, e);
+      }
+      if (attempt < runtime.maxAttempts()) {
+        remember(message.raw(), attempt);
+        throw new BatchListenerFailedException("consumer " + consumer + ": attempt " + attempt + " of "
+            + runtime.maxAttempts() + " failed: " + Failures.describe(e), e, index);
+      }
+      deadLetter(message.raw(), index, "handler_failed", e, attempt);
+    }
+  }
+
+  private void reject(InboundMessage record, int index, RejectedMessageException rejection) {
+    if (rejection instanceof RefusedSourceException refused) {
+      audit(refused.envelope, record, index);
+    }
+    deadLetter(record, index, rejection.reason(), rejection, 0);
+  }
+
+  /**
+   * Audits a refused record once, never with its payload. The inbox remembers it under a consumer name of its
+   * own, so that the record, replayed from the DLQ once its source is accepted, is handled.
+   */
+  private void audit(Envelope envelope, InboundMessage record, int index) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("source", envelope.source());
+    details.put("type", envelope.type());
+    details.put("subject", envelope.subject());
+    details.put("id", envelope.id());
+    details.put("topic", record.topic());
+    try {
+      runtime.transactions().executeWithoutResult(status -> {
+        if (!runtime.inbox().claim(consumer + ":refused", List.of(envelope)).isEmpty()) {
+          runtime.auditLog().record(null, type.isCommand() ? "command_refused" : "event_refused", envelope.source(),
+              details);
+        }
+      });
+    } catch (RuntimeException e) {
+      if (Failures.isOutage(e)) {
+        throw redeliver(index, e);
+      }
+      log.error("consumer={} could not audit the refused {} from {}: {}", consumer, type.name(), envelope.source(),
+          Failures.describe(e), e);
+    }
+  }
+
+  private void deadLetter(InboundMessage record, int index, String reason, Throwable cause, int attempts) {
+    try {
+      runtime.deadLetters().publish(consumer, record, reason, Failures.describe(cause), cause, attempts);
+    } catch (RuntimeException e) {
+      // not published, so not done: the record comes again and its last attempt is made again
+      remember(record, Math.max(attempts - 1, 0));
+      throw new BatchListenerFailedException("consumer " + consumer + ": could not dead-letter", e, index);
+    }
+    ConsumerMetrics.deadLettered(runtime.meterRegistry(), consumer, type, reason);
+  }
+
+  private BatchListenerFailedException redeliver(int index, RuntimeException outage) {
+    metrics.redelivered();
+    log.warn("consumer={} database unavailable ({}); the batch is redelivered from record {}", consumer,
+        Failures.describe(outage), index);
+    return new BatchListenerFailedException("consumer " + consumer + ": database unavailable", outage, index);
+  }
+
+  private void remember(InboundMessage record, int attempts) {
+    failedAlone.put(partitionOf(record), new FailedAlone(record.offset(), attempts));
+  }
+
+  private static TopicPartition partitionOf(InboundMessage record) {
+    return new TopicPartition(record.topic(), record.partition());
   }
 
   private void inTransaction(List<DecodedMessage<T>> messages) {
-    TransactionTemplate transactions = runtime.transactions();
-    transactions.executeWithoutResult(status -> {
-      Set<String> fresh = runtime.inbox().claim(consumer, messages.stream().map(DecodedMessage::envelope).toList());
+    runtime.transactions().executeWithoutResult(status -> {
+      Set<Inbox.Key> fresh = runtime.inbox().claim(consumer,
+          messages.stream().map(DecodedMessage::envelope).toList());
       List<OutboxEvent> emitted = new ArrayList<>();
       List<BatchMessageHandler.Incoming<T>> incoming = new ArrayList<>(fresh.size());
       for (DecodedMessage<T> message : messages) {
-        if (fresh.remove(message.envelope().id())) {
+        if (fresh.remove(Inbox.Key.of(message.envelope()))) {
           incoming.add(new BatchMessageHandler.Incoming<>(message.payload(),
               new HandlingContext(message.envelope(), runtime.outbox(), emitted)));
         }
@@ -119,5 +218,19 @@ public final class InboxBatchConsumer<T extends PhotobombMessage> implements Con
       runtime.outbox().write(emitted);
       metrics.handled(incoming.size(), messages.size() - incoming.size());
     });
+  }
+
+  private record FailedAlone(long offset, int attempts) {
+  }
+
+  /** A record from a source that may not send its type. */
+  private static final class RefusedSourceException extends RejectedMessageException {
+
+    private final transient Envelope envelope;
+
+    RefusedSourceException(Envelope envelope, String detail) {
+      super("refused_source", detail);
+      this.envelope = envelope;
+    }
   }
 }

@@ -1,5 +1,6 @@
 package app.photobomb.ops.common.messaging;
 
+import app.photobomb.ops.common.audit.AuditLog;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -16,13 +17,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
-import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.SimpleKafkaHeaderMapper;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
-import org.springframework.util.backoff.ExponentialBackOff;
 
 /** The messaging core every service gets from {@code common}: codec, inbox, outbox, dead letters, consumers. */
 @AutoConfiguration
@@ -65,23 +63,22 @@ public class MessagingAutoConfiguration {
     config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    KafkaTemplate<byte[], byte[]> template = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(config));
-    return new DeadLetterPublisher(template, properties.deadLetterTimeout());
+    return new DeadLetterPublisher(new DefaultKafkaProducerFactory<>(config), properties.deadLetterTimeout());
   }
 
   @Bean
   InboxConsumers inboxConsumers(PayloadCodec codec, Inbox inbox, Outbox outbox, DeadLetterPublisher deadLetters,
-      PlatformTransactionManager transactionManager, MessagingProperties properties,
+      PlatformTransactionManager transactionManager, MessagingProperties properties, AuditLog auditLog,
       ObjectProvider<MeterRegistry> meterRegistry) {
-    RetryingExecutor retries = new RetryingExecutor(properties.maxAttempts(), properties.initialBackoff(),
-        properties.maxBackoff());
     return new InboxConsumers(new MessagingRuntime(codec, inbox, outbox, deadLetters,
-        new TransactionTemplate(transactionManager), retries, meterRegistry.getIfAvailable(SimpleMeterRegistry::new)));
+        new TransactionTemplate(transactionManager), properties.maxAttempts(),
+        new SourcePolicy(properties.commandSources(), properties.serviceSources()), auditLog,
+        meterRegistry.getIfAvailable(SimpleMeterRegistry::new)));
   }
 
   /**
-   * Hands record headers to the core as raw bytes: the core reads CloudEvents headers as UTF-8 text itself, so
-   * the binder's per-header JSON type inference is work for nothing on every record.
+   * Hands record headers to the core as raw bytes: the core reads CloudEvents headers itself, so the binder's
+   * per-header JSON type inference is work for nothing on every record.
    */
   @Bean(MessagingProperties.HEADER_MAPPER)
   SimpleKafkaHeaderMapper photobombHeaderMapper() {
@@ -89,18 +86,13 @@ public class MessagingAutoConfiguration {
   }
 
   /**
-   * A batch that fails for want of the database is redelivered until the database is back, with growing
-   * pauses, instead of being skipped after a few tries (the container's default).
+   * Gives every container of the binder Spring Kafka's DefaultErrorHandler, which redelivers from the record a
+   * consumer names in a BatchListenerFailedException after the backoff its failure calls for.
    */
   @Bean
-  ListenerContainerCustomizer<AbstractMessageListenerContainer<?, ?>> redeliverUntilDatabaseIsBack() {
-    return (container, destination, group) -> {
-      ExponentialBackOff backOff = new ExponentialBackOff(1_000, 2.0);
-      backOff.setMaxInterval(30_000);
-      DefaultErrorHandler errorHandler = new DefaultErrorHandler(backOff);
-      // Everything that reaches the container is an outage to wait out: records are dead-lettered by the core.
-      errorHandler.setClassifications(Map.of(), true);
-      container.setCommonErrorHandler(errorHandler);
-    };
+  ListenerContainerCustomizer<AbstractMessageListenerContainer<?, ?>> photobombErrorHandler(
+      MessagingProperties properties) {
+    return (container, destination, group) -> container.setCommonErrorHandler(
+        ConsumerErrorHandler.create(properties));
   }
 }

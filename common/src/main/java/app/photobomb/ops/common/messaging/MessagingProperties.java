@@ -1,6 +1,7 @@
 package app.photobomb.ops.common.messaging;
 
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -13,6 +14,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param initialBackoff wait after the first failed attempt, doubled after each further one
  * @param maxBackoff longest wait between attempts
  * @param deadLetterTimeout how long to wait for the broker to take a dead-lettered record
+ * @param commandSources ce_sources, besides the services, whose commands are accepted: the photobomb API and
+ *     the operators' tools
+ * @param serviceSources ce_sources of the photobomb-ops services, whose events (and the commands they send
+ *     as part of a flow) are accepted; an entry ending in {@code *} is a prefix
  */
 @ConfigurationProperties("photobomb.messaging")
 public record MessagingProperties(
@@ -21,8 +26,17 @@ public record MessagingProperties(
     @DefaultValue("3") int maxAttempts,
     @DefaultValue("200ms") Duration initialBackoff,
     @DefaultValue("2s") Duration maxBackoff,
-    @DefaultValue("30s") Duration deadLetterTimeout) {
+    @DefaultValue("30s") Duration deadLetterTimeout,
+    @DefaultValue({"urn:photobomb:api", "urn:photobomb-ops:cli", "urn:photobomb-ops:local-stack-cli"})
+    List<String> commandSources,
+    @DefaultValue("urn:photobomb-ops:*") List<String> serviceSources) {
 
   /** Bean name of the header mapper the binder is told to use (spring.cloud.stream.kafka.binder.header-mapper-bean-name). */
   public static final String HEADER_MAPPER = "photobombHeaderMapper";
+
+  public MessagingProperties {
+    if (maxAttempts < 1) {
+      throw new IllegalArgumentException("photobomb.messaging.max-attempts must be at least 1");
+    }
+  }
 }

@@ -1,6 +1,9 @@
 package app.photobomb.ops.common.messaging;
 
-/** A message that can never be handled as it is (bad JSON, schema violation, missing header): dead-letter it at once. */
+/**
+ * A message that can never be handled as it is (bad JSON, schema violation, missing or invalid header, refused
+ * source): dead-letter it at once.
+ */
 public class RejectedMessageException extends RuntimeException {
 
   private final String reason;

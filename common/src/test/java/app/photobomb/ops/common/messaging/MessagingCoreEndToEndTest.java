@@ -10,9 +10,12 @@ import app.photobomb.ops.common.events.WorkersScaled;
 import app.photobomb.ops.testsupport.KafkaTestClient;
 import app.photobomb.ops.testsupport.RealServers;
 import app.photobomb.ops.testsupport.RealServersExtension;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,6 +51,10 @@ class MessagingCoreEndToEndTest {
   PayloadCodec codec;
   @Autowired
   AtomicInteger boomAttempts;
+  @Autowired
+  Map<String, AtomicInteger> sqlStateAttempts;
+  @Autowired
+  MeterRegistry meters;
 
   @DynamicPropertySource
   static void servers(DynamicPropertyRegistry registry) {
@@ -171,6 +178,116 @@ class MessagingCoreEndToEndTest {
     assertThat(header(invalid, DeadLetterHeaders.DETAIL)).contains("replicas");
     assertThat(header(missing, DeadLetterHeaders.DETAIL)).contains("ce_id");
     assertThat(rowsFor(deployment)).isZero();
+  }
+
+  @Test
+  void recordWithAnOversizedCeIdIsDeadLetteredAsInvalidHeaderAndTheRecordsAfterItAreHandled() {
+    String deployment = "oversized-" + shortId();
+    // random hex does not compress, so 3 kB stays over the btree limit (2,704 bytes) of the inbox key
+    byte[] random = new byte[1500];
+    new SecureRandom().nextBytes(random);
+    String hugeId = HexFormat.of().formatHex(random);
+    send(hugeId, command(deployment, 2, "huge id"), null);
+    String nextId = UUID.randomUUID().toString();
+    send(nextId, command(deployment, 3, "after huge id"), null);
+
+    ConsumerRecord<String, byte[]> dead = kafka.await(DLQ, r -> hugeId.equals(header(r, CloudEventHeaders.ID)), WAIT);
+    awaitEventCausedBy(nextId);
+
+    assertThat(header(dead, DeadLetterHeaders.REASON)).isEqualTo("invalid_header");
+    assertThat(header(dead, DeadLetterHeaders.DETAIL)).contains("ce_id");
+    assertThat(header(dead, DeadLetterHeaders.ATTEMPTS)).isEqualTo("0");
+    assertThat(rowsFor(deployment)).isEqualTo(1);
+  }
+
+  @Test
+  void handlerFailingWithAProgramLimitErrorIsDeadLetteredAfterItsAttemptsNotRedeliveredForever() {
+    String deployment = "limit-" + shortId();
+    int attemptsBefore = sqlStateAttempts.get("limit").get();
+    String limitId = UUID.randomUUID().toString();
+    send(limitId, command(deployment, 2, "limit"), null);
+    String nextId = UUID.randomUUID().toString();
+    send(nextId, command(deployment, 3, "after limit"), null);
+
+    ConsumerRecord<String, byte[]> dead = kafka.await(DLQ, r -> limitId.equals(header(r, CloudEventHeaders.ID)),
+        WAIT);
+    awaitEventCausedBy(nextId);
+
+    assertThat(header(dead, DeadLetterHeaders.REASON)).isEqualTo("handler_failed");
+    assertThat(header(dead, DeadLetterHeaders.ATTEMPTS)).isEqualTo("3");
+    assertThat(header(dead, DeadLetterHeaders.DETAIL)).contains("program limit exceeded on purpose");
+    assertThat(header(dead, DeadLetterHeaders.EXCEPTION))
+        .as("the exception that used to count as an outage")
+        .isEqualTo("org.springframework.dao.DataAccessResourceFailureException");
+    assertThat(sqlStateAttempts.get("limit").get() - attemptsBefore).isEqualTo(4);
+    assertThat(rowsFor(deployment)).isEqualTo(1);
+  }
+
+  @Test
+  void databaseOutageRedeliversTheBatchCountsItAndDeadLettersNothing() {
+    String deployment = "outage-" + shortId();
+    double redeliveriesBefore = redeliveries();
+    String outageId = UUID.randomUUID().toString();
+    send(outageId, command(deployment, 2, "outage"), null);
+
+    awaitEventCausedBy(outageId);
+
+    assertThat(redeliveries() - redeliveriesBefore).isEqualTo(MessagingTestApplication.OUTAGE_FAILURES);
+    assertThat(rowsFor(deployment)).isEqualTo(1);
+    assertThat(kafka.readAll(DLQ).stream().filter(r -> outageId.equals(header(r, CloudEventHeaders.ID))))
+        .as("an outage is no record's fault").isEmpty();
+  }
+
+  @Test
+  void sameCeIdFromTwoSourcesIsHandledTwiceAndFromOneSourceOnce() {
+    String deployment = "sources-" + shortId();
+    String sharedId = UUID.randomUUID().toString();
+    byte[] payload = command(deployment, 2, "shared id");
+    kafka.send(COMMANDS, deployment, TestCommands.headers(MessageCatalog.SCALE_WORKERS_REQUESTED, sharedId,
+        deployment, null, TestCommands.API_SOURCE), payload);
+    kafka.send(COMMANDS, deployment, TestCommands.headers(MessageCatalog.SCALE_WORKERS_REQUESTED, sharedId,
+        deployment, null, "urn:photobomb-ops:cli"), payload);
+    kafka.send(COMMANDS, deployment, TestCommands.headers(MessageCatalog.SCALE_WORKERS_REQUESTED, sharedId,
+        deployment, null, TestCommands.API_SOURCE), payload);
+    String markerId = UUID.randomUUID().toString();
+    send(markerId, command(deployment, 3, "marker"), null);
+
+    awaitEventCausedBy(markerId);
+
+    assertThat(jdbc.queryForList("SELECT message_id FROM test_scale_requests WHERE deployment = ? AND replicas = 2",
+        String.class, deployment)).containsExactlyInAnyOrder(TestCommands.API_SOURCE + " " + sharedId,
+            "urn:photobomb-ops:cli " + sharedId);
+  }
+
+  @Test
+  void commandFromAnUnknownSourceIsDeadLetteredRefusedNotHandledAndAudited() {
+    String deployment = "refused-" + shortId();
+    String refusedId = UUID.randomUUID().toString();
+    kafka.send(COMMANDS, deployment, TestCommands.headers(MessageCatalog.SCALE_WORKERS_REQUESTED, refusedId,
+        deployment, null, "urn:someone:else"), command(deployment, 50, "not yours"));
+    String nextId = UUID.randomUUID().toString();
+    send(nextId, command(deployment, 2, "after refused"), null);
+
+    ConsumerRecord<String, byte[]> dead = kafka.await(DLQ, r -> refusedId.equals(header(r, CloudEventHeaders.ID)),
+        WAIT);
+    awaitEventCausedBy(nextId);
+
+    assertThat(header(dead, DeadLetterHeaders.REASON)).isEqualTo("refused_source");
+    assertThat(header(dead, DeadLetterHeaders.DETAIL)).contains("urn:someone:else");
+    assertThat(jdbc.queryForObject("SELECT count(*) FROM test_scale_requests WHERE deployment = ? AND replicas = 50",
+        Integer.class, deployment)).as("not handled").isZero();
+    Map<String, Object> audit = jdbc.queryForMap("SELECT actor, details::text AS details FROM audit_logs "
+        + "WHERE action = 'command_refused' AND details->>'subject' = ?", deployment);
+    assertThat(audit.get("actor")).isEqualTo("urn:someone:else");
+    assertThat(codec.readTree((String) audit.get("details")).propertyNames())
+        .containsExactlyInAnyOrder("source", "type", "subject", "id", "topic");
+    assertThat((String) audit.get("details")).contains("app.photobomb.ScaleWorkersRequested")
+        .doesNotContain("not yours");
+  }
+
+  private double redeliveries() {
+    var counter = meters.find("photobomb.messages.redeliveries").tag("consumer", "messaging-e2e").counter();
+    return counter == null ? 0 : counter.count();
   }
 
   private void send(String commandId, byte[] payload, String correlationId) {
