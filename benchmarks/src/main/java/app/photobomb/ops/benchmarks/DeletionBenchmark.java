@@ -78,9 +78,8 @@ public final class DeletionBenchmark {
         serviceSeconds = (System.nanoTime() - start) / 1e9;
         out.printf("deletion-service database phase           %8.2f s  rows %s%n", serviceSeconds, rows);
         out.printf("  ratio service / runbook %.2f (the service also records %,d deletion tasks, an audit row "
-            + "with counts and %d purge requests in the same transaction)%n", serviceSeconds / runbookSeconds,
-            jdbc.queryForObject("SELECT count(*) FROM deletion_tasks", Long.class),
-            jdbc.queryForObject("SELECT count(*) FROM outbox", Long.class));
+            + "with counts and the CDN purge requests in the same transaction)%n", serviceSeconds / runbookSeconds,
+            jdbc.queryForObject("SELECT count(*) FROM deletion_tasks", Long.class));
         requireBystanderIntact(jdbc, photos / 10);
       }
 

@@ -1,6 +1,5 @@
 package app.photobomb.ops.relay;
 
-import java.nio.file.Path;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -19,11 +18,10 @@ public class OutboxRelayAutoConfiguration {
   SmartLifecycle outboxRelayLifecycle(OutboxRelayProperties properties, DataSourceProperties dataSource,
       Environment environment) {
     JdbcUrl url = JdbcUrl.parse(dataSource.determineUrl());
-    Path offsetFile = properties.offsetFile() != null ? properties.offsetFile()
-        : Path.of(System.getProperty("java.io.tmpdir"), "photobomb-outbox-" + url.database() + ".offsets");
     OutboxRelaySettings settings = new OutboxRelaySettings(url.host(), url.port(), url.database(),
         dataSource.determineUsername(), dataSource.determinePassword(),
-        environment.getRequiredProperty("spring.kafka.bootstrap-servers"), offsetFile, properties.slotName());
+        environment.getRequiredProperty("spring.kafka.bootstrap-servers"), properties.offsetsTopic(),
+        properties.offsetsReplicationFactor(), properties.slotName());
     return new RelayLifecycle(settings);
   }
 
