@@ -25,7 +25,10 @@ public class OutboxRelayAutoConfiguration {
     return new RelayLifecycle(settings);
   }
 
-  /** Starts the relay before the message consumers and stops it after them. */
+  /**
+   * Starts the relay before the message consumers and stops it after them; its start returns once the
+   * replication slot exists, so no event the application writes afterwards is missed.
+   */
   static final class RelayLifecycle implements SmartLifecycle {
 
     private final OutboxRelaySettings settings;
