@@ -95,7 +95,7 @@ public final class LocalStack implements AutoCloseable {
     startLinkServer();
     running.add(OutboxRelay.start(new OutboxRelaySettings(endpoints.postgresHost(), endpoints.postgresPort(),
         DATABASE, endpoints.postgresUser(), endpoints.postgresPassword(), endpoints.kafkaBootstrapServers(),
-        directory.resolve("outbox-relay.offsets"), "photobomb_outbox")));
+        "photobomb-outbox-relay-offsets", (short) 1, "photobomb_outbox")));
     for (LocalService service : LocalService.values()) {
       // Passed as command-line arguments: they must win over the service's own configuration files.
       // The stack closes the services itself, in order, before the relay and the servers.

@@ -4,13 +4,16 @@ import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
+import io.debezium.schema.SchemaFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
@@ -23,26 +26,32 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.storage.KafkaOffsetBackingStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Publishes committed outbox rows to Kafka with the Debezium embedded engine: the Postgres connector reads the
  * outbox inserts from the write-ahead log (pgoutput), the Outbox Event Router turns each row into a record on
- * its topic with CloudEvents headers, and this class sends them. The engine's offset is stored only after
- * Kafka acknowledged the batch, so a crash republishes (consumers drop the duplicate by ce_id) but never loses;
- * an engine stopped by an error (Kafka unreachable for longer than a send may take) is started again.
+ * its topic with CloudEvents headers, and this class sends them. The engine's offset is stored in a Kafka topic
+ * only after Kafka acknowledged the batch, so a crash republishes (consumers drop the duplicate by ce_id) but
+ * never loses; the replication slot keeps the position too, so a relay whose offsets are gone resumes where the
+ * slot was last confirmed instead of replaying or skipping. An engine stopped by an error (Kafka unreachable for
+ * longer than a send may take) is started again.
  */
 public final class OutboxRelay implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
   private static final String CONFIG = "outbox-relay.properties";
+  private static final SchemaFactory HEARTBEATS = SchemaFactory.get();
 
   private static final long RESTART_DELAY_SECONDS = 5;
+  private static final Duration FIRST_START_TIMEOUT = Duration.ofSeconds(60);
 
   private final OutboxRelaySettings settings;
   private final KafkaProducer<byte[], byte[]> producer;
   private final ScheduledExecutorService executor;
+  private final CountDownLatch firstTaskStarted = new CountDownLatch(1);
   private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
   private volatile boolean closed;
 
@@ -56,10 +65,22 @@ public final class OutboxRelay implements AutoCloseable {
     });
   }
 
-  /** Starts relaying in a background thread; an engine that stops on an error is started again. */
+  /**
+   * Starts relaying in a background thread and returns once the connector's task runs, that is once the
+   * replication slot exists: a transaction committed after this returns is relayed even though the outbox keeps
+   * no rows. An engine that stops on an error is started again.
+   */
   public static OutboxRelay start(OutboxRelaySettings settings) {
     OutboxRelay relay = new OutboxRelay(settings);
     relay.executor.execute(relay::run);
+    try {
+      if (!relay.firstTaskStarted.await(FIRST_START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn("outbox relay not streaming after {}; it keeps trying: database={} slot={}", FIRST_START_TIMEOUT,
+            settings.databaseName(), settings.slotName());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     log.info("outbox relay started: database={} slot={} kafka={}", settings.databaseName(), settings.slotName(),
         settings.bootstrapServers());
     return relay;
@@ -73,6 +94,12 @@ public final class OutboxRelay implements AutoCloseable {
     engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
         .using(engineConfig(settings))
         .notifying(this::publish)
+        .using(new DebeziumEngine.ConnectorCallback() {
+          @Override
+          public void taskStarted() {
+            firstTaskStarted.countDown();
+          }
+        })
         .using((success, message, error) -> {
           if (!success && !closed) {
             log.error("outbox relay stopped, restarting in {} s: {}", RESTART_DELAY_SECONDS, message, error);
@@ -96,8 +123,12 @@ public final class OutboxRelay implements AutoCloseable {
     config.setProperty("database.password", settings.password() == null ? "" : settings.password());
     config.setProperty("slot.name", settings.slotName());
     config.setProperty("publication.name", settings.slotName());
-    config.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
-    config.setProperty("offset.storage.file.filename", settings.offsetFile().toString());
+    // Offsets in Kafka, as Kafka Connect keeps them: they survive the machine, unlike a file in the temp directory.
+    config.setProperty("offset.storage", KafkaOffsetBackingStore.class.getName());
+    config.setProperty("bootstrap.servers", settings.bootstrapServers());
+    config.setProperty("offset.storage.topic", settings.offsetsTopic());
+    config.setProperty("offset.storage.partitions", "1");
+    config.setProperty("offset.storage.replication.factor", Short.toString(settings.offsetsReplicationFactor()));
     config.setProperty("offset.flush.interval.ms", "1000");
     return config;
   }
@@ -121,7 +152,8 @@ public final class OutboxRelay implements AutoCloseable {
     List<Future<RecordMetadata>> sends = new ArrayList<>(batch.size());
     for (RecordChangeEvent<SourceRecord> event : batch) {
       SourceRecord record = event.record();
-      if (record.topic() != null && record.value() != null) {
+      // A heartbeat only moves the position forward, which marking it processed does.
+      if (record.topic() != null && record.value() != null && !HEARTBEATS.isHeartBeatSchema(record.valueSchema())) {
         sends.add(producer.send(toProducerRecord(record)));
       }
     }

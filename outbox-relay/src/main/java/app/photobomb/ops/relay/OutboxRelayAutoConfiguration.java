@@ -1,6 +1,5 @@
 package app.photobomb.ops.relay;
 
-import java.nio.file.Path;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -19,15 +18,17 @@ public class OutboxRelayAutoConfiguration {
   SmartLifecycle outboxRelayLifecycle(OutboxRelayProperties properties, DataSourceProperties dataSource,
       Environment environment) {
     JdbcUrl url = JdbcUrl.parse(dataSource.determineUrl());
-    Path offsetFile = properties.offsetFile() != null ? properties.offsetFile()
-        : Path.of(System.getProperty("java.io.tmpdir"), "photobomb-outbox-" + url.database() + ".offsets");
     OutboxRelaySettings settings = new OutboxRelaySettings(url.host(), url.port(), url.database(),
         dataSource.determineUsername(), dataSource.determinePassword(),
-        environment.getRequiredProperty("spring.kafka.bootstrap-servers"), offsetFile, properties.slotName());
+        environment.getRequiredProperty("spring.kafka.bootstrap-servers"), properties.offsetsTopic(),
+        properties.offsetsReplicationFactor(), properties.slotName());
     return new RelayLifecycle(settings);
   }
 
-  /** Starts the relay before the message consumers and stops it after them. */
+  /**
+   * Starts the relay before the message consumers and stops it after them; its start returns once the
+   * replication slot exists, so no event the application writes afterwards is missed.
+   */
   static final class RelayLifecycle implements SmartLifecycle {
 
     private final OutboxRelaySettings settings;

@@ -1,6 +1,5 @@
 package app.photobomb.ops.relay;
 
-import java.nio.file.Path;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -10,9 +9,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param enabled run the embedded relay in this application
  * @param slotName replication slot and publication name, unique per database
- * @param offsetFile where the relay keeps its position; defaults to a file in the temp directory
+ * @param offsetsTopic the compacted Kafka topic where the relay keeps its position (created if absent)
+ * @param offsetsReplicationFactor replication factor of that topic when the relay creates it
  */
 @ConfigurationProperties("photobomb.outbox-relay")
 public record OutboxRelayProperties(@DefaultValue("false") boolean enabled,
-    @DefaultValue("photobomb_outbox") String slotName, Path offsetFile) {
+    @DefaultValue("photobomb_outbox") String slotName,
+    @DefaultValue("photobomb-outbox-relay-offsets") String offsetsTopic,
+    @DefaultValue("1") short offsetsReplicationFactor) {
 }

@@ -1,11 +1,10 @@
 package app.photobomb.ops.relay;
 
-import java.nio.file.Path;
-
 /**
- * Where the relay reads (one PostgreSQL database) and writes (one Kafka cluster), and where it keeps its
- * position. {@code slotName} must be unique per database.
+ * Where the relay reads (one PostgreSQL database) and writes (one Kafka cluster), and the Kafka topic where it
+ * keeps its position. {@code slotName} must be unique per database.
  */
 public record OutboxRelaySettings(String databaseHost, int databasePort, String databaseName, String user,
-    String password, String bootstrapServers, Path offsetFile, String slotName) {
+    String password, String bootstrapServers, String offsetsTopic, short offsetsReplicationFactor,
+    String slotName) {
 }

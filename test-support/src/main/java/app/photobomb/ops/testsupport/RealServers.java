@@ -70,9 +70,7 @@ public final class RealServers {
     registry.add("spring.data.redis.url", endpoints::redisUrl);
     registry.add("photobomb.outbox-relay.enabled", () -> "true");
     registry.add("photobomb.outbox-relay.slot-name", () -> "outbox_" + databaseName);
-    registry.add("photobomb.outbox-relay.offset-file",
-        () -> System.getProperty("java.io.tmpdir") + "/photobomb-test-" + ProcessHandle.current().pid() + "-"
-            + databaseName + ".offsets");
+    registry.add("photobomb.outbox-relay.offsets-topic", () -> "outbox-relay-offsets-" + databaseName);
   }
 
   /** Lazy, thread-safe start of the one set of servers per JVM. */

@@ -12,13 +12,16 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 /**
  * Writes events to the outbox table inside the caller's transaction; the relay publishes them if and only
- * if that transaction commits.
+ * if that transaction commits. The rows are deleted again in the same transaction (Debezium's outbox pattern):
+ * the write-ahead log still carries each insert to the relay, the table stays empty, and a relay that lost its
+ * position has no history in the table to publish a second time.
  */
 public class Outbox {
 
   private static final String INSERT = """
       INSERT INTO outbox (id, topic, aggregate_id, type, source, payload, correlation_id, causation_id, created_at)
       VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)""";
+  private static final String DELETE = "DELETE FROM outbox WHERE id = ANY (?)";
 
   private final JdbcTemplate jdbc;
   private final PayloadCodec codec;
@@ -65,5 +68,7 @@ public class Outbox {
       ps.setString(8, e.causationId());
       ps.setTimestamp(9, Timestamp.from(e.createdAt()));
     });
+    UUID[] ids = events.stream().map(OutboxEvent::id).toArray(UUID[]::new);
+    jdbc.update(DELETE, ps -> ps.setArray(1, ps.getConnection().createArrayOf("uuid", ids)));
   }
 }
