@@ -15,8 +15,8 @@ import java.util.UUID;
  */
 final class DemoCatalog {
 
-  static final int LONG_SIDE = 1600;
-  static final int SHORT_SIDE = 1200;
+  static final int LONG_SIDE = 1280;
+  static final int SHORT_SIDE = 960;
 
   private static final Instant FIRST_SHOT = Instant.parse("2024-05-04T09:15:00Z");
   private static final Instant ACCOUNTS_OPENED = Instant.parse("2024-01-15T08:00:00Z");

@@ -37,6 +37,8 @@ final class LocalServers {
           // Local data is meant to survive a crash of the stack or of the machine.
           .setServerConfig("synchronous_commit", "on")
           .setPGStartupWait(Duration.ofSeconds(60))
+          // The stack stops PostgreSQL itself, after the services; a hook of its own would race them.
+          .setRegisterShutdownHook(false)
           .setDataDirectory(dataDirectory)
           .setCleanDataDirectory(false);
       if (port != 0) {
@@ -60,6 +62,7 @@ final class LocalServers {
           .setting("pidfile \"" + pidFile + "\"")
           .setting("appendonly yes")
           .setting("save \"\"")
+          .onShutdownForceStop(false)
           .soutListener(output::info)
           .serrListener(output::warn)
           .build();

@@ -215,6 +215,7 @@ public final class LocalStack implements AutoCloseable {
     properties.put("spring.data.redis.url", endpoints.redisUrl());
     properties.put("spring.main.banner-mode", "off");
     properties.put("photobomb.storage.local.root", objectStoreRoot().toString());
+    properties.put("photobomb.storage.spool-directory", directory.resolve("upload-spool").toString());
     properties.put("photobomb.storage.local.link-secret", linkSecret());
     properties.put("photobomb.storage.local.link-base-url", linkBaseUrl);
     // One machine, one replica of each: claims left by a stopped stack need not outlive it by minutes.
