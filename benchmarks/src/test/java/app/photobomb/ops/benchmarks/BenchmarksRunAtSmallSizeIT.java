@@ -21,11 +21,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 class BenchmarksRunAtSmallSizeIT {
 
   private static final Duration TIMEOUT = Duration.ofMinutes(3);
-  private static final String NUMBER = "\\d[\\d,]*\\.\\d+";
+  private static final String NUMBER = "\\d[\\d,]*(?:\\.\\d+)?";
 
   /** The sizes by environment and the line that says the run measured something, per benchmark. */
   private static final Map<Benchmark, SmallRun> SMALL = Map.of(
-      Benchmark.MESSAGING, new SmallRun(Map.of("BENCH_EVENTS", "2000", "BENCH_RATE", "1000",
+      Benchmark.MESSAGING, new SmallRun(Map.of("BENCH_EVENTS", "1000", "BENCH_WARMUP_EVENTS", "200", "BENCH_RATE", "1000",
           "BENCH_LIGHT_RATE", "500", "BENCH_SECONDS", "2"),
           "ratios: pipeline/raw Kafka " + NUMBER + ", pipeline/raw PostgreSQL " + NUMBER),
       Benchmark.STORAGE, new SmallRun(Map.of("BENCH_STORAGE_MB", "16", "BENCH_STORAGE_ROUNDS", "1"),
