@@ -84,8 +84,8 @@ final class ExportsStoreHooks implements BeanPostProcessor {
     }
 
     @Override
-    public void deleteVersion(String bucket, String key, String versionId) {
-      store.deleteVersion(bucket, key, versionId);
+    public boolean deleteVersion(String bucket, String key, String versionId) {
+      return store.deleteVersion(bucket, key, versionId);
     }
 
     @Override
