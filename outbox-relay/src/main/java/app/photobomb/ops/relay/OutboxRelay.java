@@ -95,7 +95,6 @@ public final class OutboxRelay implements AutoCloseable {
     config.setProperty("database.user", settings.user());
     config.setProperty("database.password", settings.password() == null ? "" : settings.password());
     config.setProperty("slot.name", settings.slotName());
-    config.setProperty("publication.name", settings.slotName());
     config.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
     config.setProperty("offset.storage.file.filename", settings.offsetFile().toString());
     config.setProperty("offset.flush.interval.ms", "1000");

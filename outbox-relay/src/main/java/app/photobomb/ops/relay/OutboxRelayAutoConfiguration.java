@@ -22,7 +22,8 @@ public class OutboxRelayAutoConfiguration {
     Path offsetFile = properties.offsetFile() != null ? properties.offsetFile()
         : Path.of(System.getProperty("java.io.tmpdir"), "photobomb-outbox-" + url.database() + ".offsets");
     OutboxRelaySettings settings = new OutboxRelaySettings(url.host(), url.port(), url.database(),
-        dataSource.determineUsername(), dataSource.determinePassword(),
+        properties.user() != null ? properties.user() : dataSource.determineUsername(),
+        properties.user() != null ? properties.password() : dataSource.determinePassword(),
         environment.getRequiredProperty("spring.kafka.bootstrap-servers"), offsetFile, properties.slotName());
     return new RelayLifecycle(settings);
   }

@@ -9,10 +9,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * production relays with Kafka Connect.
  *
  * @param enabled run the embedded relay in this application
- * @param slotName replication slot and publication name, unique per database
+ * @param slotName replication slot name, unique per server (the publication, photobomb_outbox, is per database)
  * @param offsetFile where the relay keeps its position; defaults to a file in the temp directory
+ * @param user the relay's database role (logical replication); defaults to the datasource's user
+ * @param password its password; defaults to the datasource's when {@code user} is not set
  */
 @ConfigurationProperties("photobomb.outbox-relay")
 public record OutboxRelayProperties(@DefaultValue("false") boolean enabled,
-    @DefaultValue("photobomb_outbox") String slotName, Path offsetFile) {
+    @DefaultValue("photobomb_outbox") String slotName, Path offsetFile, String user, String password) {
 }
