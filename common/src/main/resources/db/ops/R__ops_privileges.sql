@@ -15,6 +15,9 @@ REVOKE ALL ON SEQUENCE storage_retry_retry_id_seq, deletion_tasks_task_id_seq, e
 -- outbox (rows are deleted again in their inserting transaction, by id).
 GRANT SELECT, INSERT, DELETE ON inbox
     TO photobomb_ops_deletion, photobomb_ops_export, photobomb_ops_reprocess, photobomb_ops_scaling, photobomb_ops_cdn;
+-- Nothing updates inbox rows; one updatable column lets the expiry lock the rows it deletes (FOR UPDATE SKIP LOCKED).
+GRANT UPDATE (handled_at) ON inbox
+    TO photobomb_ops_deletion, photobomb_ops_export, photobomb_ops_reprocess, photobomb_ops_scaling, photobomb_ops_cdn;
 GRANT SELECT, INSERT, DELETE ON outbox
     TO photobomb_ops_deletion, photobomb_ops_export, photobomb_ops_reprocess, photobomb_ops_scaling, photobomb_ops_cdn;
 

@@ -50,7 +50,7 @@ class SchemaMigrationStrategyTest {
     JdbcTemplate jdbc = new JdbcTemplate(RealServers.adminDataSource("schema_managed"));
     assertThat(versions(jdbc, SchemaMigrations.PHOTOBOMB_HISTORY_TABLE)).containsExactly("1");
     assertThat(versions(jdbc, SchemaMigrations.OPS_HISTORY_TABLE)).as("baselined: the photobomb tables came first")
-        .containsExactly("0", "2", "3", "4", "5", null);
+        .startsWith("0", "2", "3", "4", "5").last().isNull();
     assertThat(tables(jdbc)).contains("users", "photos", "outbox", "inbox", "exports");
   }
 
