@@ -1,10 +1,13 @@
 package app.photobomb.ops.localstack;
 
+import app.photobomb.ops.common.database.SchemaMigrations;
 import app.photobomb.ops.relay.OutboxRelay;
 import app.photobomb.ops.relay.OutboxRelaySettings;
 import app.photobomb.ops.storage.local.LocalFileObjectStore;
 import app.photobomb.ops.storage.local.LocalLinkSigner;
 import app.photobomb.ops.storage.local.LocalObjectServer;
+import app.photobomb.ops.testsupport.DatabaseRole;
+import app.photobomb.ops.testsupport.DatabaseRoles;
 import app.photobomb.ops.testsupport.EmbeddedServers;
 import app.photobomb.ops.testsupport.ServerEndpoints;
 import java.io.IOException;
@@ -90,11 +93,11 @@ public final class LocalStack implements AutoCloseable {
     endpoints = servers.endpoints();
     createDatabase();
     String jdbcUrl = endpoints.jdbcUrl(DATABASE);
-    Flyway.configure().dataSource(jdbcUrl, APP_USER, APP_PASSWORD).locations("classpath:db/migration").load().migrate();
+    migrate(jdbcUrl);
     demo = DemoData.load(dataSource(jdbcUrl), objectStoreRoot());
     startLinkServer();
     running.add(OutboxRelay.start(new OutboxRelaySettings(endpoints.postgresHost(), endpoints.postgresPort(),
-        DATABASE, endpoints.postgresUser(), endpoints.postgresPassword(), endpoints.kafkaBootstrapServers(),
+        DATABASE, DatabaseRole.RELAY.roleName(), DatabaseRole.RELAY.password(), endpoints.kafkaBootstrapServers(),
         "photobomb-outbox-relay-offsets", (short) 1, "photobomb_outbox")));
     for (LocalService service : LocalService.values()) {
       // Passed as command-line arguments: they must win over the service's own configuration files.
@@ -128,14 +131,16 @@ public final class LocalStack implements AutoCloseable {
     Map<String, Object> properties = new java.util.LinkedHashMap<>(Map.of(
         "server.port", settings.servicePorts().get(service),
         "spring.datasource.url", jdbcUrl,
-        "spring.datasource.username", APP_USER,
-        "spring.datasource.password", APP_PASSWORD,
+        "spring.datasource.username", service.role().roleName(),
+        "spring.datasource.password", service.role().password(),
         "spring.kafka.bootstrap-servers", endpoints.kafkaBootstrapServers(),
         "spring.data.redis.url", endpoints.redisUrl(),
         "photobomb.storage.local.root", objectStoreRoot().toString(),
         "photobomb.storage.local.link-secret", linkSecret,
         "photobomb.storage.local.link-base-url", linkBaseUrl,
         "logging.register-shutdown-hook", false));
+    properties.put("spring.flyway.user", DatabaseRole.MIGRATOR.roleName());
+    properties.put("spring.flyway.password", DatabaseRole.MIGRATOR.password());
     properties.putAll(settings.serviceProperties());
     return properties.entrySet().stream().map(p -> "--" + p.getKey() + "=" + p.getValue()).toArray(String[]::new);
   }
@@ -149,6 +154,25 @@ public final class LocalStack implements AutoCloseable {
     } catch (SQLException e) {
       throw new IllegalStateException("could not create the local database", e);
     }
+  }
+
+  /**
+   * The database as production has it, owned here: the photobomb schema (the photobomb API's, here the local user's),
+   * the roles and grants of deploy/database, then the ops tables migrated by the migrator. Each service connects with
+   * its own role; the local user may read and change everything, as an operator.
+   */
+  private void migrate(String jdbcUrl) {
+    SchemaMigrations.photobomb(Flyway.configure().dataSource(jdbcUrl, APP_USER, APP_PASSWORD)).load().migrate();
+    try (Connection admin = DriverManager.getConnection(jdbcUrl, endpoints.postgresUser(),
+        endpoints.postgresPassword());
+        Statement statement = admin.createStatement()) {
+      DatabaseRoles.apply(admin);
+      statement.execute("GRANT " + DatabaseRole.MIGRATOR.roleName() + " TO " + APP_USER);
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not create the database roles", e);
+    }
+    SchemaMigrations.ops(Flyway.configure().dataSource(jdbcUrl, DatabaseRole.MIGRATOR.roleName(),
+        DatabaseRole.MIGRATOR.password())).load().migrate();
   }
 
   private static PGSimpleDataSource dataSource(String jdbcUrl) {
