@@ -100,6 +100,8 @@ public final class MessagingBenchmark {
     Map<String, Object> properties = BenchServiceSettings.of(endpoints, jdbcUrl + "?reWriteBatchedInserts=true", work);
     properties.putAll(Map.ofEntries(
         Map.entry("spring.config.name", "benchmark"),
+        // What every service's own configuration imports: the ops migrations' Flyway run, binder defaults.
+        Map.entry("spring.config.import", "classpath:photobomb-service-defaults.yml"),
         Map.entry("spring.application.name", "benchmark"),
         Map.entry("spring.cloud.function.definition", "scaleWorkersRequested"),
         Map.entry("spring.cloud.stream.bindings.scaleWorkersRequested-in-0.destination", "scale-workers-requested"),
@@ -122,7 +124,8 @@ public final class MessagingBenchmark {
         Map.entry("photobomb.outbox-relay.offsets-topic", "bench-outbox-relay-offsets"),
         Map.entry("logging.level.root", "WARN"),
         Map.entry("logging.level.app.photobomb", "INFO")));
-    return new SpringApplicationBuilder(BenchmarkApplication.class).properties(properties).run();
+    // Arguments, not default properties: they must outrank the imported defaults.
+    return new SpringApplicationBuilder(BenchmarkApplication.class).run(BenchServiceSettings.arguments(properties));
   }
 
   /** How fast the handlers committed a phase's events, from their ce_time (when the handler wrote them). */
