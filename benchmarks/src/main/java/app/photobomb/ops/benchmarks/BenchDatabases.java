@@ -1,5 +1,6 @@
 package app.photobomb.ops.benchmarks;
 
+import app.photobomb.ops.common.database.SchemaMigrations;
 import app.photobomb.ops.testsupport.RealServers;
 import app.photobomb.ops.testsupport.ServerEndpoints;
 import org.flywaydb.core.Flyway;
@@ -10,11 +11,11 @@ final class BenchDatabases {
   private BenchDatabases() {
   }
 
-  /** Creates the database and applies every migration; returns its JDBC URL. */
+  /** Creates the database with the photobomb schema, the roles and the ops tables; returns its JDBC URL. */
   static String migrated(ServerEndpoints endpoints, String name) {
-    String url = RealServers.database(endpoints, name);
-    Flyway.configure().dataSource(url, endpoints.postgresUser(), endpoints.postgresPassword())
-        .locations("classpath:db/migration").load().migrate();
+    String url = RealServers.photobombDatabase(endpoints, name);
+    SchemaMigrations.ops(Flyway.configure().dataSource(url, endpoints.postgresUser(), endpoints.postgresPassword()))
+        .load().migrate();
     return url;
   }
 }

@@ -218,21 +218,13 @@ public final class DeletionBenchmark {
 
   private static ConfigurableApplicationContext startService(ServerEndpoints endpoints, String jdbcUrl,
       FakeB2Server b2, Path work, int concurrency, String schedulerInterval) {
+    Map<String, Object> settings = BenchServiceSettings.of(endpoints, jdbcUrl, work);
+    settings.putAll(b2.originalsStoreSettings(5));
+    settings.put("photobomb.deletion.scheduler-interval", schedulerInterval);
+    settings.put("photobomb.deletion.object-concurrency", concurrency);
+    settings.put("logging.level.root", "WARN");
     // Arguments, not default properties: the service's own YAML outranks defaults.
-    Map<String, Object> settings = new java.util.LinkedHashMap<>(b2.originalsStoreSettings(5));
-    settings.putAll(Map.ofEntries(
-        Map.entry("server.port", 0),
-        Map.entry("spring.datasource.url", jdbcUrl),
-        Map.entry("spring.datasource.username", endpoints.postgresUser()),
-        Map.entry("spring.datasource.password", endpoints.postgresPassword()),
-        Map.entry("spring.kafka.bootstrap-servers", endpoints.kafkaBootstrapServers()),
-        Map.entry("photobomb.deletion.scheduler-interval", schedulerInterval),
-        Map.entry("photobomb.deletion.object-concurrency", concurrency),
-        Map.entry("photobomb.storage.local.root", work.resolve("exports").toString()),
-        Map.entry("photobomb.storage.spool-directory", work.resolve("spool").toString()),
-        Map.entry("logging.level.root", "WARN")));
-    return DeletionServiceApplication.application()
-        .run(settings.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
+    return DeletionServiceApplication.application().run(BenchServiceSettings.arguments(settings));
   }
 
 

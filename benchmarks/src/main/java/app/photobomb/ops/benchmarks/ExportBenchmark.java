@@ -67,7 +67,7 @@ public final class ExportBenchmark {
       // Outside the scratch directory, so that it outlives a failed run.
       Path log = Path.of(System.getProperty("java.io.tmpdir"), "photobomb-export-benchmark-service.log");
       int port = freePort();
-      service = startService(serviceJar, heap, endpoints, url, store, port);
+      service = startService(serviceJar, heap, endpoints, url, work, store, port);
       ServiceLog serviceLog = ServiceLog.follow(service, log);
       serviceLog.await(serviceLog.watch(line -> line.contains("Started ExportServiceApplication")),
           Duration.ofMinutes(2), "the export-service's start");
@@ -162,20 +162,18 @@ public final class ExportBenchmark {
     }
   }
 
-  private static Process startService(Path jar, String heap, ServerEndpoints endpoints, String jdbcUrl, Path store,
-      int port) throws IOException {
+  private static Process startService(Path jar, String heap, ServerEndpoints endpoints, String jdbcUrl, Path work,
+      Path store, int port) throws IOException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx" + heap, "-jar", jar.toString(),
-        "--server.port=" + port,
-        "--spring.datasource.url=" + jdbcUrl,
-        "--spring.datasource.username=" + endpoints.postgresUser(),
-        "--spring.datasource.password=" + endpoints.postgresPassword(),
-        "--spring.kafka.bootstrap-servers=" + endpoints.kafkaBootstrapServers(),
-        "--photobomb.storage.primary=local",
-        "--photobomb.storage.exports=local",
-        "--photobomb.storage.local.root=" + store,
-        "--photobomb.storage.local.link-secret=benchmark-link-secret-0123456789",
-        "--photobomb.export.poll-interval=200ms"));
+        "-Xmx" + heap, "-jar", jar.toString()));
+    Map<String, Object> settings = BenchServiceSettings.of(endpoints, jdbcUrl, work);
+    settings.putAll(Map.of(
+        "server.port", port,
+        "photobomb.storage.primary", "local",
+        "photobomb.storage.exports", "local",
+        "photobomb.storage.local.root", store,
+        "photobomb.export.poll-interval", "200ms"));
+    command.addAll(List.of(BenchServiceSettings.arguments(settings)));
     return new ProcessBuilder(command).redirectErrorStream(true).start();
   }
 

@@ -9,8 +9,11 @@ import app.photobomb.ops.testsupport.KafkaTestClient;
 import app.photobomb.ops.testsupport.EmbeddedServers;
 import app.photobomb.ops.testsupport.ServerEndpoints;
 import app.photobomb.ops.testsupport.ServerPorts;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.LongSummaryStatistics;
@@ -26,15 +29,16 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * The messaging core against what the hardware gives, in one run on the local servers: raw Kafka
  * produce-to-consume, raw PostgreSQL inserts of the same rows, and this project's command in -> inbox + state +
  * outbox -> Debezium relay -> event out, as throughput (a backlog drained) and as latency at a steady rate.
- * Sizes by environment: BENCH_EVENTS (100000), BENCH_RATE (the target, 10000 per second), BENCH_LIGHT_RATE
- * (2000 per second), BENCH_SECONDS per steady phase (10), BENCH_CONCURRENCY (2), BENCH_MAX_POLL_RECORDS (2000).
+ * Sizes by environment: BENCH_EVENTS (100000), BENCH_WARMUP_EVENTS (2000), BENCH_RATE (the target, 10000 per
+ * second), BENCH_LIGHT_RATE (2000 per second), BENCH_SECONDS per steady phase (10), BENCH_CONCURRENCY (2),
+ * BENCH_MAX_POLL_RECORDS (2000).
  */
 public final class MessagingBenchmark {
 
   private MessagingBenchmark() {
   }
 
-  public static void main(String[] args) throws SQLException {
+  public static void main(String[] args) throws SQLException, IOException {
     int events = BenchEnv.integer("BENCH_EVENTS", 100_000);
     int rate = BenchEnv.integer("BENCH_RATE", 10_000);
     int seconds = BenchEnv.integer("BENCH_SECONDS", 10);
@@ -44,6 +48,7 @@ public final class MessagingBenchmark {
         .getBytes(StandardCharsets.UTF_8);
     String event = codec.encode(new WorkersScaled("thumbnail-worker", "photobomb", 3, 20, "backlog"));
 
+    Path work = Files.createTempDirectory("photobomb-messaging-bench");
     try (EmbeddedServers servers = EmbeddedServers.start(ServerPorts.ANY_FREE, null)) {
       ServerEndpoints endpoints = servers.endpoints();
       out.printf("servers up; %d events per phase, latency at %d/s for %d s%n", events, rate, seconds);
@@ -56,11 +61,12 @@ public final class MessagingBenchmark {
           endpoints.postgresPassword(), events, 500, event);
       out.printf("raw PostgreSQL inserts (3 rows) %,10.0f events/s%n", postgres.perSecond());
 
-      try (ConfigurableApplicationContext service = startService(endpoints, BenchDatabases.migrated(endpoints, "bench_pipeline"))) {
+      try (ConfigurableApplicationContext service = startService(endpoints,
+          BenchDatabases.migrated(endpoints, "bench_pipeline"), work)) {
         service.getBean(JdbcTemplate.class).execute(BenchmarkApplication.STATE_TABLE);
         PipelineLoad load = new PipelineLoad(endpoints.kafkaBootstrapServers(), MessageCatalog.SCALE_WORKERS_REQUESTED,
             MessageCatalog.WORKERS_SCALED, command);
-        load.warmUp(2_000);
+        load.warmUp(BenchEnv.integer("BENCH_WARMUP_EVENTS", 2_000));
         PipelineLoad.Result backlog = load.backlog(events);
         out.printf("photobomb-ops, backlog drained  %,10.0f events/s  (p50 %.0f ms, p99 %.0f ms: queueing)%n",
             backlog.rate().perSecond(), backlog.latencies().percentileMillis(50),
@@ -82,21 +88,21 @@ public final class MessagingBenchmark {
         out.printf("ratios: pipeline/raw Kafka %.2f, pipeline/raw PostgreSQL %.2f%n",
             backlog.rate().perSecond() / kafka.perSecond(), backlog.rate().perSecond() / postgres.perSecond());
       }
+    } finally {
+      BenchEnv.deleteTree(work);
     }
     out.println("finished " + Instant.now());
     System.exit(0);
   }
 
 
-  private static ConfigurableApplicationContext startService(ServerEndpoints endpoints, String jdbcUrl) {
-    Map<String, Object> properties = Map.ofEntries(
+  private static ConfigurableApplicationContext startService(ServerEndpoints endpoints, String jdbcUrl, Path work) {
+    Map<String, Object> properties = BenchServiceSettings.of(endpoints, jdbcUrl + "?reWriteBatchedInserts=true", work);
+    properties.putAll(Map.ofEntries(
         Map.entry("spring.config.name", "benchmark"),
+        // What every service's own configuration imports: the ops migrations' Flyway run, binder defaults.
+        Map.entry("spring.config.import", "classpath:photobomb-service-defaults.yml"),
         Map.entry("spring.application.name", "benchmark"),
-        Map.entry("server.port", 0),
-        Map.entry("spring.datasource.url", jdbcUrl + "?reWriteBatchedInserts=true"),
-        Map.entry("spring.datasource.username", endpoints.postgresUser()),
-        Map.entry("spring.datasource.password", endpoints.postgresPassword()),
-        Map.entry("spring.kafka.bootstrap-servers", endpoints.kafkaBootstrapServers()),
         Map.entry("spring.cloud.function.definition", "scaleWorkersRequested"),
         Map.entry("spring.cloud.stream.bindings.scaleWorkersRequested-in-0.destination", "scale-workers-requested"),
         Map.entry("spring.cloud.stream.bindings.scaleWorkersRequested-in-0.group", "benchmark"),
@@ -117,8 +123,9 @@ public final class MessagingBenchmark {
         Map.entry("photobomb.outbox-relay.slot-name", "bench_outbox"),
         Map.entry("photobomb.outbox-relay.offsets-topic", "bench-outbox-relay-offsets"),
         Map.entry("logging.level.root", "WARN"),
-        Map.entry("logging.level.app.photobomb", "INFO"));
-    return new SpringApplicationBuilder(BenchmarkApplication.class).properties(properties).run();
+        Map.entry("logging.level.app.photobomb", "INFO")));
+    // Arguments, not default properties: they must outrank the imported defaults.
+    return new SpringApplicationBuilder(BenchmarkApplication.class).run(BenchServiceSettings.arguments(properties));
   }
 
   /** How fast the handlers committed a phase's events, from their ce_time (when the handler wrote them). */

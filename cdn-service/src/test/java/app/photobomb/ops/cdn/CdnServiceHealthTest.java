@@ -1,5 +1,6 @@
 package app.photobomb.ops.cdn;
 
+import app.photobomb.ops.testsupport.DatabaseRole;
 import app.photobomb.ops.testsupport.RealServers;
 import app.photobomb.ops.testsupport.ServiceHealthContract;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -12,6 +13,16 @@ class CdnServiceHealthTest extends ServiceHealthContract {
 
   @DynamicPropertySource
   static void servers(DynamicPropertyRegistry registry) {
-    RealServers.register(registry, "cdn_service");
+    RealServers.register(registry, "cdn_service", DatabaseRole.CDN);
+  }
+
+  @Override
+  protected DatabaseRole role() {
+    return DatabaseRole.CDN;
+  }
+
+  @Override
+  protected String forbiddenStatement() {
+    return "SELECT email FROM users";
   }
 }

@@ -10,6 +10,7 @@ import app.photobomb.ops.common.storage.ObjectStore;
 import app.photobomb.ops.common.storage.StoredObject;
 import app.photobomb.ops.storage.b2.FakeB2Server;
 import app.photobomb.ops.storage.config.ObjectStorageAutoConfiguration;
+import app.photobomb.ops.testsupport.DatabaseRole;
 import app.photobomb.ops.testsupport.KafkaTestClient;
 import app.photobomb.ops.testsupport.RealServers;
 import app.photobomb.ops.testsupport.RealServersExtension;
@@ -40,6 +41,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 @ExtendWith(RealServersExtension.class)
 class DeletionReplicasEndToEndTest {
 
+  private static final String DATABASE = "deletion_replicas";
   private static final String ORIGINALS = "photobomb-originals";
   private static final String THUMBNAILS = "photobomb-thumbnails";
   private static final int ACCOUNTS = 12;
@@ -56,7 +58,7 @@ class DeletionReplicasEndToEndTest {
       b2.createBucket(THUMBNAILS);
       try (ConfigurableApplicationContext first = start(b2, true);
           ConfigurableApplicationContext second = start(b2, false)) {
-        JdbcTemplate jdbc = first.getBean(JdbcTemplate.class);
+        JdbcTemplate jdbc = new JdbcTemplate(RealServers.adminDataSource(DATABASE));
         ObjectStore store = first.getBean(ObjectStorageAutoConfiguration.ORIGINALS, ObjectStore.class);
         PayloadCodec codec = first.getBean(PayloadCodec.class);
         List<UUID> users = new ArrayList<>();
@@ -95,12 +97,15 @@ class DeletionReplicasEndToEndTest {
 
   private ConfigurableApplicationContext start(FakeB2Server b2, boolean relay) {
     ServerEndpoints endpoints = RealServers.endpoints();
-    String database = "deletion_replicas";
     Map<String, String> settings = new LinkedHashMap<>(b2.originalsStoreSettings(2));
     settings.put("spring.kafka.bootstrap-servers", endpoints.kafkaBootstrapServers());
-    settings.put("spring.datasource.url", RealServers.database(database));
-    settings.put("spring.datasource.username", endpoints.postgresUser());
-    settings.put("spring.datasource.password", endpoints.postgresPassword());
+    settings.put("spring.datasource.url", RealServers.photobombDatabase(DATABASE));
+    settings.put("spring.datasource.username", DatabaseRole.DELETION.roleName());
+    settings.put("spring.datasource.password", DatabaseRole.DELETION.password());
+    settings.put("spring.flyway.user", DatabaseRole.MIGRATOR.roleName());
+    settings.put("spring.flyway.password", DatabaseRole.MIGRATOR.password());
+    settings.put("photobomb.outbox-relay.user", DatabaseRole.RELAY.roleName());
+    settings.put("photobomb.outbox-relay.password", DatabaseRole.RELAY.password());
     settings.put("server.port", "0");
     settings.put("photobomb.storage.local.root", objects.resolve("exports").toString());
     settings.put("photobomb.storage.spool-directory", objects.resolve("spool-" + relay).toString());
@@ -109,8 +114,8 @@ class DeletionReplicasEndToEndTest {
     settings.put("photobomb.deletion.scheduler-interval", "300ms");
     // One relay per database: the second replica only writes the outbox.
     settings.put("photobomb.outbox-relay.enabled", String.valueOf(relay));
-    settings.put("photobomb.outbox-relay.slot-name", "outbox_" + database);
-    settings.put("photobomb.outbox-relay.offset-file", objects.resolve("relay.offsets").toString());
+    settings.put("photobomb.outbox-relay.slot-name", "outbox_" + DATABASE);
+    settings.put("photobomb.outbox-relay.offsets-topic", "outbox-relay-offsets-" + DATABASE);
     // As arguments: they outrank the service's own configuration files, as environment variables do in production.
     return DeletionServiceApplication.application().run(settings.entrySet().stream()
         .map(setting -> "--" + setting.getKey() + "=" + setting.getValue()).toArray(String[]::new));

@@ -16,6 +16,7 @@ import app.photobomb.ops.common.messaging.CloudEventHeaders;
 import app.photobomb.ops.common.messaging.PayloadCodec;
 import app.photobomb.ops.common.messaging.TestCommands;
 import app.photobomb.ops.deletion.jobs.HardDeleteScheduler;
+import app.photobomb.ops.testsupport.DatabaseRole;
 import app.photobomb.ops.testsupport.KafkaTestClient;
 import app.photobomb.ops.testsupport.RealServers;
 import app.photobomb.ops.testsupport.RealServersExtension;
@@ -45,11 +46,13 @@ import org.springframework.test.context.DynamicPropertySource;
     "photobomb.deletion.scheduler-interval=1h"})
 class DeletionRequestsEndToEndTest {
 
+  private static final String DATABASE = "deletion_requests";
+
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static KafkaTestClient kafka;
 
-  @Autowired
-  JdbcTemplate jdbc;
+  /** The test's own connection, as the photobomb API or an operator: the service's role may not seed or peek. */
+  private final JdbcTemplate jdbc = new JdbcTemplate(RealServers.adminDataSource(DATABASE));
   @Autowired
   PayloadCodec codec;
   @Autowired
@@ -59,7 +62,7 @@ class DeletionRequestsEndToEndTest {
 
   @DynamicPropertySource
   static void servers(DynamicPropertyRegistry registry) {
-    RealServers.register(registry, "deletion_requests");
+    RealServers.register(registry, DATABASE, DatabaseRole.DELETION);
   }
 
   @BeforeAll

@@ -19,6 +19,7 @@ import app.photobomb.ops.deletion.jobs.HardDeleteScheduler;
 import app.photobomb.ops.storage.b2.FakeB2Server;
 import app.photobomb.ops.storage.config.ObjectStorageAutoConfiguration;
 import app.photobomb.ops.storage.resilience.UploadRetryQueue;
+import app.photobomb.ops.testsupport.DatabaseRole;
 import app.photobomb.ops.testsupport.KafkaTestClient;
 import app.photobomb.ops.testsupport.RealServers;
 import app.photobomb.ops.testsupport.RealServersExtension;
@@ -53,6 +54,8 @@ import org.springframework.test.context.DynamicPropertySource;
     "photobomb.deletion.grace=0s", "photobomb.deletion.scheduler-interval=1h"})
 class HardDeleteEndToEndTest {
 
+  private static final String DATABASE = "hard_delete";
+
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final String ORIGINALS = "photobomb-originals";
   private static final String THUMBNAILS = "photobomb-thumbnails";
@@ -63,8 +66,8 @@ class HardDeleteEndToEndTest {
   private static KafkaTestClient kafka;
   private static FakeB2Server b2;
 
-  @Autowired
-  JdbcTemplate jdbc;
+  /** The test's own connection, as the photobomb API or an operator: the service's role may not seed or peek. */
+  private final JdbcTemplate jdbc = new JdbcTemplate(RealServers.adminDataSource(DATABASE));
   @Autowired
   PayloadCodec codec;
   @Autowired
@@ -84,7 +87,7 @@ class HardDeleteEndToEndTest {
 
   @DynamicPropertySource
   static void servers(DynamicPropertyRegistry registry) throws IOException {
-    RealServers.register(registry, "hard_delete");
+    RealServers.register(registry, DATABASE, DatabaseRole.DELETION);
     b2 = new FakeB2Server(Files.createDirectories(objects.resolve("b2"))).start();
     b2.createBucket(ORIGINALS);
     b2.createBucket(THUMBNAILS);

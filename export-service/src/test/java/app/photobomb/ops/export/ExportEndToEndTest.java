@@ -20,6 +20,7 @@ import app.photobomb.ops.storage.config.ObjectStorageAutoConfiguration;
 import app.photobomb.ops.storage.local.LocalFileObjectStore;
 import app.photobomb.ops.storage.local.LocalLinkSigner;
 import app.photobomb.ops.storage.local.LocalObjectServer;
+import app.photobomb.ops.testsupport.DatabaseRole;
 import app.photobomb.ops.testsupport.KafkaTestClient;
 import app.photobomb.ops.testsupport.RealServers;
 import app.photobomb.ops.testsupport.RealServersExtension;
@@ -80,6 +81,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Import(ExportsStoreHooks.class)
 class ExportEndToEndTest {
 
+  private static final String DATABASE = "exports";
+
   private static final Duration WAIT = Duration.ofSeconds(90);
   private static final String EXPORTS = "photobomb-exports";
   private static final String SECRET = "export-test-link-secret-0123456789";
@@ -93,8 +96,8 @@ class ExportEndToEndTest {
   private static final HttpClient http = HttpClient.newHttpClient();
   private final JsonMapper json = JsonMapper.builder().build();
 
-  @Autowired
-  JdbcTemplate jdbc;
+  /** The test's own connection, as the photobomb API or an operator: the service's role may not seed or peek. */
+  private final JdbcTemplate jdbc = new JdbcTemplate(RealServers.adminDataSource(DATABASE));
   @Autowired
   PayloadCodec codec;
   @Autowired
@@ -109,7 +112,7 @@ class ExportEndToEndTest {
 
   @DynamicPropertySource
   static void servers(DynamicPropertyRegistry registry) throws IOException {
-    RealServers.register(registry, "exports");
+    RealServers.register(registry, DATABASE, DatabaseRole.EXPORT);
     b2 = new FakeB2Server(Files.createDirectories(objects.resolve("b2"))).start();
     b2.createBucket(ExportTestData.ORIGINALS);
     Path exportsRoot = Files.createDirectories(objects.resolve("exports"));

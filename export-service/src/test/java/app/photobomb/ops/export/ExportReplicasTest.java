@@ -44,6 +44,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.ConfigurableEnvironment;
+import app.photobomb.ops.testsupport.DatabaseRole;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -59,6 +60,8 @@ import org.springframework.test.context.DynamicPropertySource;
 @Import(ExportsStoreHooks.class)
 class ExportReplicasTest {
 
+  private static final String DATABASE = "export_replicas";
+
   private static final Duration WAIT = Duration.ofSeconds(120);
   private static final String EXPORTS = "photobomb-exports";
 
@@ -68,8 +71,7 @@ class ExportReplicasTest {
   private static FakeB2Server b2;
   private static ServiceReplica second;
 
-  @Autowired
-  JdbcTemplate jdbc;
+  private final JdbcTemplate jdbc = new JdbcTemplate(RealServers.adminDataSource(DATABASE));
   @Autowired
   PayloadCodec codec;
   @Autowired
@@ -84,7 +86,7 @@ class ExportReplicasTest {
 
   @DynamicPropertySource
   static void servers(DynamicPropertyRegistry registry) throws IOException {
-    RealServers.register(registry, "export_replicas");
+    RealServers.register(registry, DATABASE, DatabaseRole.EXPORT);
     b2 = new FakeB2Server(Files.createDirectories(objects.resolve("b2"))).start();
     b2.createBucket(ExportTestData.ORIGINALS);
     Path exportsRoot = Files.createDirectories(objects.resolve("exports"));

@@ -1,5 +1,6 @@
 package app.photobomb.ops.export;
 
+import app.photobomb.ops.testsupport.DatabaseRole;
 import app.photobomb.ops.testsupport.RealServers;
 import app.photobomb.ops.testsupport.ServiceHealthContract;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -12,6 +13,16 @@ class ExportServiceHealthTest extends ServiceHealthContract {
 
   @DynamicPropertySource
   static void servers(DynamicPropertyRegistry registry) {
-    RealServers.register(registry, "export_service");
+    RealServers.register(registry, "export_service", DatabaseRole.EXPORT);
+  }
+
+  @Override
+  protected DatabaseRole role() {
+    return DatabaseRole.EXPORT;
+  }
+
+  @Override
+  protected String forbiddenStatement() {
+    return "DELETE FROM photos";
   }
 }

@@ -5,24 +5,28 @@ import app.photobomb.ops.deletion.DeletionServiceApplication;
 import app.photobomb.ops.export.ExportServiceApplication;
 import app.photobomb.ops.reprocess.ReprocessServiceApplication;
 import app.photobomb.ops.scaling.ScalingServiceApplication;
+import app.photobomb.ops.testsupport.DatabaseRole;
 import java.util.function.Supplier;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 
 /** The five services the local stack runs, each in a Spring context of its own. */
 public enum LocalService {
-  EXPORT("export-service", 8081, ExportServiceApplication::application),
-  DELETION("deletion-service", 8082, DeletionServiceApplication::application),
-  REPROCESS("reprocess-service", 8083, ReprocessServiceApplication::application),
-  SCALING("scaling-service", 8084, ScalingServiceApplication::application),
-  CDN("cdn-service", 8085, CdnServiceApplication::application);
+  EXPORT("export-service", 8081, DatabaseRole.EXPORT, ExportServiceApplication::application),
+  DELETION("deletion-service", 8082, DatabaseRole.DELETION, DeletionServiceApplication::application),
+  REPROCESS("reprocess-service", 8083, DatabaseRole.REPROCESS, ReprocessServiceApplication::application),
+  SCALING("scaling-service", 8084, DatabaseRole.SCALING, ScalingServiceApplication::application),
+  CDN("cdn-service", 8085, DatabaseRole.CDN, CdnServiceApplication::application);
 
   private final String serviceName;
   private final int defaultPort;
+  private final DatabaseRole role;
   private final Supplier<SpringApplicationBuilder> application;
 
-  LocalService(String serviceName, int defaultPort, Supplier<SpringApplicationBuilder> application) {
+  LocalService(String serviceName, int defaultPort, DatabaseRole role,
+      Supplier<SpringApplicationBuilder> application) {
     this.serviceName = serviceName;
     this.defaultPort = defaultPort;
+    this.role = role;
     this.application = application;
   }
 
@@ -32,6 +36,11 @@ public enum LocalService {
 
   public int defaultPort() {
     return defaultPort;
+  }
+
+  /** The database role it connects with. */
+  DatabaseRole role() {
+    return role;
   }
 
   String portVariable() {

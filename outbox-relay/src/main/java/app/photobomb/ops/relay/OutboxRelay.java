@@ -122,7 +122,6 @@ public final class OutboxRelay implements AutoCloseable {
     config.setProperty("database.user", settings.user());
     config.setProperty("database.password", settings.password() == null ? "" : settings.password());
     config.setProperty("slot.name", settings.slotName());
-    config.setProperty("publication.name", settings.slotName());
     // Offsets in Kafka, as Kafka Connect keeps them: they survive the machine, unlike a file in the temp directory.
     config.setProperty("offset.storage", KafkaOffsetBackingStore.class.getName());
     config.setProperty("bootstrap.servers", settings.bootstrapServers());

@@ -19,7 +19,8 @@ public class OutboxRelayAutoConfiguration {
       Environment environment) {
     JdbcUrl url = JdbcUrl.parse(dataSource.determineUrl());
     OutboxRelaySettings settings = new OutboxRelaySettings(url.host(), url.port(), url.database(),
-        dataSource.determineUsername(), dataSource.determinePassword(),
+        properties.user() != null ? properties.user() : dataSource.determineUsername(),
+        properties.user() != null ? properties.password() : dataSource.determinePassword(),
         environment.getRequiredProperty("spring.kafka.bootstrap-servers"), properties.offsetsTopic(),
         properties.offsetsReplicationFactor(), properties.slotName());
     return new RelayLifecycle(settings);

@@ -1,5 +1,6 @@
 package app.photobomb.ops.reprocess;
 
+import app.photobomb.ops.testsupport.DatabaseRole;
 import app.photobomb.ops.testsupport.RealServers;
 import app.photobomb.ops.testsupport.ServiceHealthContract;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -12,6 +13,16 @@ class ReprocessServiceHealthTest extends ServiceHealthContract {
 
   @DynamicPropertySource
   static void servers(DynamicPropertyRegistry registry) {
-    RealServers.register(registry, "reprocess_service");
+    RealServers.register(registry, "reprocess_service", DatabaseRole.REPROCESS);
+  }
+
+  @Override
+  protected DatabaseRole role() {
+    return DatabaseRole.REPROCESS;
+  }
+
+  @Override
+  protected String forbiddenStatement() {
+    return "SELECT email FROM users";
   }
 }

@@ -1,5 +1,6 @@
 package app.photobomb.ops.scaling;
 
+import app.photobomb.ops.testsupport.DatabaseRole;
 import app.photobomb.ops.testsupport.RealServers;
 import app.photobomb.ops.testsupport.ServiceHealthContract;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -12,6 +13,16 @@ class ScalingServiceHealthTest extends ServiceHealthContract {
 
   @DynamicPropertySource
   static void servers(DynamicPropertyRegistry registry) {
-    RealServers.register(registry, "scaling_service");
+    RealServers.register(registry, "scaling_service", DatabaseRole.SCALING);
+  }
+
+  @Override
+  protected DatabaseRole role() {
+    return DatabaseRole.SCALING;
+  }
+
+  @Override
+  protected String forbiddenStatement() {
+    return "SELECT * FROM photo_files";
   }
 }

@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
@@ -52,16 +51,6 @@ public class Outbox {
   }
 
   public void write(List<OutboxEvent> events) {
-    insert(events);
-    logAfterCommit(events);
-  }
-
-  /** Writes the events a handled message caused; InboxBatchConsumer tells them with the message. */
-  void writeCaused(List<OutboxEvent> events) {
-    insert(events);
-  }
-
-  private void insert(List<OutboxEvent> events) {
     if (events.isEmpty()) {
       return;
     }
@@ -81,19 +70,5 @@ public class Outbox {
     });
     UUID[] ids = events.stream().map(OutboxEvent::id).toArray(UUID[]::new);
     jdbc.update(DELETE, ps -> ps.setArray(1, ps.getConnection().createArrayOf("uuid", ids)));
-  }
-
-  /** One activity line per event once its transaction committed (an event of a rolled-back one never happened). */
-  private static void logAfterCommit(List<OutboxEvent> events) {
-    if (events.isEmpty() || !Activity.log.isInfoEnabled()) {
-      return;
-    }
-    List<OutboxEvent> written = List.copyOf(events);
-    TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-      @Override
-      public void afterCommit() {
-        written.forEach(event -> Activity.log.info("-> {}", Activity.describe(event)));
-      }
-    });
   }
 }

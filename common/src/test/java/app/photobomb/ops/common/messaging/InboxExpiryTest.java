@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import app.photobomb.ops.testsupport.DatabaseRole;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -26,7 +27,7 @@ class InboxExpiryTest {
 
   @DynamicPropertySource
   static void servers(DynamicPropertyRegistry registry) {
-    RealServers.register(registry, "inbox_expiry");
+    RealServers.register(registry, "inbox_expiry", DatabaseRole.SCALING);
     registry.add("photobomb.outbox-relay.enabled", () -> "false");
   }
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import app.photobomb.ops.common.events.MessageCatalog;
 import app.photobomb.ops.common.events.ScaleWorkersRequested;
 import app.photobomb.ops.common.events.WorkersScaled;
+import app.photobomb.ops.testsupport.DatabaseRole;
 import app.photobomb.ops.testsupport.KafkaTestClient;
 import app.photobomb.ops.testsupport.RealServers;
 import app.photobomb.ops.testsupport.RealServersExtension;
@@ -35,8 +36,12 @@ import org.springframework.test.context.DynamicPropertySource;
  * transaction, event out through Debezium with CloudEvents headers and the correlation id.
  */
 @ExtendWith(RealServersExtension.class)
-@SpringBootTest(classes = MessagingTestApplication.class)
+// here, not in application.yml: the defaults it imports would win over it
+@SpringBootTest(classes = MessagingTestApplication.class,
+    properties = "spring.flyway.locations=classpath:db/ops,classpath:db/testmigration")
 class MessagingCoreEndToEndTest {
+
+  private static final String DATABASE = "messaging_e2e";
 
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final String COMMANDS = "scale-workers-requested";
@@ -45,8 +50,8 @@ class MessagingCoreEndToEndTest {
 
   private static KafkaTestClient kafka;
 
-  @Autowired
-  JdbcTemplate jdbc;
+  /** The test's own connection, as the photobomb API or an operator: the service's role may not seed or peek. */
+  private final JdbcTemplate jdbc = new JdbcTemplate(RealServers.adminDataSource(DATABASE));
   @Autowired
   PayloadCodec codec;
   @Autowired
@@ -58,7 +63,7 @@ class MessagingCoreEndToEndTest {
 
   @DynamicPropertySource
   static void servers(DynamicPropertyRegistry registry) {
-    RealServers.register(registry, "messaging_e2e");
+    RealServers.register(registry, DATABASE, DatabaseRole.SCALING);
   }
 
   @BeforeAll

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import app.photobomb.ops.testsupport.DatabaseRole;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -57,14 +58,13 @@ class OutboxRelayRecoveryTest {
   Outbox outbox;
   @Autowired
   TransactionTemplate transactions;
-  @Autowired
-  JdbcTemplate jdbc;
+  private final JdbcTemplate jdbc = new JdbcTemplate(RealServers.adminDataSource(DATABASE));
 
   private OutboxRelay relay;
 
   @DynamicPropertySource
   static void servers(DynamicPropertyRegistry registry) {
-    RealServers.register(registry, DATABASE);
+    RealServers.register(registry, DATABASE, DatabaseRole.SCALING);
     // This test starts and stops the relay itself.
     registry.add("photobomb.outbox-relay.enabled", () -> "false");
   }

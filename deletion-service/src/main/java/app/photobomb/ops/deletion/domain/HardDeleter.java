@@ -1,6 +1,7 @@
 package app.photobomb.ops.deletion.domain;
 
 import app.photobomb.ops.common.audit.AuditLog;
+import app.photobomb.ops.common.database.AccountLocks;
 import app.photobomb.ops.common.events.CachePurgeRequested;
 import app.photobomb.ops.common.events.UserDeletionFailed;
 import app.photobomb.ops.common.events.UserDeletionScheduled;
@@ -154,6 +155,8 @@ public class HardDeleter {
 
   private void deleteAccount(UserDeletion deletion) {
     UUID userId = deletion.userId();
+    // Exports completing now wait for this commit and then see the user gone (their links never go out).
+    AccountLocks.exclusive(jdbc, userId);
     recordObjectTasks(userId);
     dropQueuedUploads(userId);
     List<UUID> photoIds = jdbc.queryForList("SELECT photo_id FROM photos WHERE user_id = ?", UUID.class, userId);

@@ -1,5 +1,6 @@
 package app.photobomb.ops.export.domain;
 
+import app.photobomb.ops.common.database.AccountLocks;
 import app.photobomb.ops.common.audit.AuditLog;
 import app.photobomb.ops.common.events.PhotobombMessage;
 import app.photobomb.ops.common.events.UserExportCompleted;
@@ -67,8 +68,8 @@ public class ExportOutcomes {
 
   /**
    * Records the completion with its link, unless the user is gone: the snapshot may predate a hard delete that
-   * committed since, and a link must not outlive the account. The users row is locked (key share) so that a hard
-   * delete either committed before this check or waits until this transaction ends; then the export fails
+   * committed since, and a link must not outlive the account. The account lock is held shared (AccountLocks) so that
+   * a hard delete either committed before this check or waits until this transaction ends; then the export fails
    * {@code unknown_user} and every archive of it is marked for deletion, in this transaction.
    */
   @Transactional(propagation = Propagation.REQUIRES_NEW)
@@ -114,9 +115,11 @@ public class ExportOutcomes {
     emit(job, new UserExportFailed(job.exportId(), job.userId(), "unknown_user"));
   }
 
+  /** Waits for a hard delete of the user in flight (the account lock), then looks. */
   private boolean userStillThere(ExportJob job) {
-    return !jdbc.queryForList("SELECT 1 FROM users WHERE user_id = ? FOR KEY SHARE", Integer.class, job.userId())
-        .isEmpty();
+    AccountLocks.shared(jdbc, job.userId());
+    return Boolean.TRUE.equals(jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM users WHERE user_id = ?)",
+        Boolean.class, job.userId()));
   }
 
   private void emit(ExportJob job, PhotobombMessage event) {

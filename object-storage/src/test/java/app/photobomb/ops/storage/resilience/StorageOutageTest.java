@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import app.photobomb.ops.common.database.SchemaMigrations;
 import app.photobomb.ops.common.storage.MeasuredInputStream;
 import app.photobomb.ops.common.storage.ObjectContent;
 import app.photobomb.ops.common.storage.ObjectStoreException;
@@ -14,9 +15,9 @@ import app.photobomb.ops.storage.b2.B2ObjectStore;
 import app.photobomb.ops.storage.b2.FakeB2Server;
 import app.photobomb.ops.storage.s3.S3ObjectStore;
 import app.photobomb.ops.storage.s3.S3ProxyServer;
+import app.photobomb.ops.testsupport.DatabaseRole;
 import app.photobomb.ops.testsupport.RealServers;
 import app.photobomb.ops.testsupport.RealServersExtension;
-import app.photobomb.ops.testsupport.ServerEndpoints;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -321,15 +322,15 @@ class StorageOutageTest {
     }
   }
 
+  /** The retry queue runs in the services that write objects: here as the export-service's role. */
   private static PGSimpleDataSource database() {
-    ServerEndpoints endpoints = RealServers.endpoints();
-    String url = RealServers.database("storage_outage");
-    Flyway.configure().dataSource(url, endpoints.postgresUser(), endpoints.postgresPassword())
-        .locations("classpath:db/migration").load().migrate();
+    String url = RealServers.photobombDatabase("storage_outage");
+    SchemaMigrations.ops(Flyway.configure().dataSource(url, DatabaseRole.MIGRATOR.roleName(),
+        DatabaseRole.MIGRATOR.password())).load().migrate();
     PGSimpleDataSource dataSource = new PGSimpleDataSource();
     dataSource.setUrl(url);
-    dataSource.setUser(endpoints.postgresUser());
-    dataSource.setPassword(endpoints.postgresPassword());
+    dataSource.setUser(DatabaseRole.EXPORT.roleName());
+    dataSource.setPassword(DatabaseRole.EXPORT.password());
     return dataSource;
   }
 

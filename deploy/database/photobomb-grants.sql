@@ -1,0 +1,29 @@
+-- What photobomb-ops may do on the photobomb API's tables (users, photos, ...), per service role. Run after
+-- roles.sql, as a superuser or the owner of these tables, once they exist; idempotent and declarative (it revokes
+-- first, then grants exactly what follows):
+--   psql -v ON_ERROR_STOP=1 -d photobomb -f deploy/database/photobomb-grants.sql
+-- A service whose code starts using another table or column of this schema adds its grant here.
+
+REVOKE ALL ON users, photos, photo_files, albums, album_photos, face_detections, face_clusters, audit_logs,
+    processing_jobs
+    FROM photobomb_ops_deletion, photobomb_ops_export, photobomb_ops_reprocess, photobomb_ops_scaling,
+         photobomb_ops_cdn;
+REVOKE ALL ON SEQUENCE audit_logs_audit_id_seq
+    FROM photobomb_ops_deletion, photobomb_ops_export, photobomb_ops_reprocess, photobomb_ops_scaling,
+         photobomb_ops_cdn;
+
+-- Every service audits its destructive and privileged actions.
+GRANT INSERT ON audit_logs
+    TO photobomb_ops_deletion, photobomb_ops_export, photobomb_ops_reprocess, photobomb_ops_scaling, photobomb_ops_cdn;
+GRANT USAGE ON SEQUENCE audit_logs_audit_id_seq
+    TO photobomb_ops_deletion, photobomb_ops_export, photobomb_ops_reprocess, photobomb_ops_scaling, photobomb_ops_cdn;
+
+-- deletion-service: soft-deletes and restores an account (users.deleted_at only; locking the row needs UPDATE
+-- too) and hard-deletes all of its rows (runbook task 9).
+GRANT SELECT, DELETE, UPDATE (deleted_at) ON users TO photobomb_ops_deletion;
+GRANT SELECT, DELETE ON photos, photo_files, albums, album_photos, face_detections, face_clusters
+    TO photobomb_ops_deletion;
+
+-- export-service: reads an account's data into its archive (runbook task 8).
+GRANT SELECT ON users, photos, photo_files, albums, album_photos, face_detections, face_clusters
+    TO photobomb_ops_export;

@@ -1,0 +1,30 @@
+package app.photobomb.ops.testsupport;
+
+/**
+ * The database roles of {@code deploy/database/roles.sql}. On the test and local servers each role's password is its
+ * name; production sets real ones.
+ */
+public enum DatabaseRole {
+  MIGRATOR("photobomb_ops_migrator"),
+  RELAY("photobomb_ops_relay"),
+  DELETION("photobomb_ops_deletion"),
+  EXPORT("photobomb_ops_export"),
+  REPROCESS("photobomb_ops_reprocess"),
+  SCALING("photobomb_ops_scaling"),
+  CDN("photobomb_ops_cdn");
+
+  private final String roleName;
+
+  DatabaseRole(String roleName) {
+    this.roleName = roleName;
+  }
+
+  public String roleName() {
+    return roleName;
+  }
+
+  /** The password these servers give the role. */
+  public String password() {
+    return roleName;
+  }
+}
