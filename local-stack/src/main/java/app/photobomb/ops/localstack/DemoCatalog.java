@@ -15,8 +15,8 @@ import java.util.UUID;
  */
 final class DemoCatalog {
 
-  static final int LONG_SIDE = 1600;
-  static final int SHORT_SIDE = 1200;
+  static final int LONG_SIDE = 1280;
+  static final int SHORT_SIDE = 960;
 
   private static final Instant FIRST_SHOT = Instant.parse("2024-05-04T09:15:00Z");
   private static final Instant ACCOUNTS_OPENED = Instant.parse("2024-01-15T08:00:00Z");
@@ -24,8 +24,12 @@ final class DemoCatalog {
   // Detections below this score are what a real clusterer leaves unassigned, so the demo has some of those too.
   private static final float CLUSTER_THRESHOLD = 0.85f;
 
-  private static final List<UserSpec> USERS = List.of(
-      user(0, "alice@example.com", "Alice Andersen",
+  /** The demo's size unless {@code --demo-photos} says otherwise: enough to watch a reprocess batch take a while. */
+  static final int DEFAULT_PHOTOS = 200;
+
+  /** Three users, each with the places its photos are taken at (used in turn), its albums and its people. */
+  private static final List<UserDraft> USERS = List.of(
+      new UserDraft("alice@example.com", "Alice Andersen",
           List.of(
               new Scene("Lisbon", 38.7223, -9.1393, "Fujifilm X-T4", 2),
               new Scene("Lisbon", 38.6916, -9.2160, "Fujifilm X-T4", 1),
@@ -36,7 +40,7 @@ final class DemoCatalog {
               new AlbumDraft("Lisbon weekend", "Trams, tiles and pasteis de nata", List.of(0, 1, 2)),
               new AlbumDraft("Best of 2024", null, List.of(1, 3, 4))),
           List.of("Alice", "Marco")),
-      user(1, "bob@example.com", "Bob Brown",
+      new UserDraft("bob@example.com", "Bob Brown",
           List.of(
               new Scene("Zermatt", 46.0207, 7.7491, "Sony A7 IV", 1),
               new Scene("Gornergrat", 45.9833, 7.7845, "Sony A7 IV", 0),
@@ -44,7 +48,7 @@ final class DemoCatalog {
               new Scene("Zermatt", 46.0240, 7.7470, "Google Pixel 8", 1)),
           List.of(new AlbumDraft("Hiking the Alps", "Four days around the Matterhorn", List.of(0, 1, 2, 3))),
           List.of("Bob")),
-      user(2, "carol@example.com", "Carol Chen",
+      new UserDraft("carol@example.com", "Carol Chen",
           List.of(
               new Scene("Vancouver", 49.2827, -123.1207, "Canon EOS R6", 3),
               new Scene("Vancouver", 49.3043, -123.1443, "Canon EOS R6", 2),
@@ -57,36 +61,57 @@ final class DemoCatalog {
               new AlbumDraft("Food", null, List.of(4, 5))),
           List.of("Carol", "Grandma")));
 
+  static final int USER_COUNT = USERS.size();
+
   private DemoCatalog() {}
 
+  /** The demo users with {@link #DEFAULT_PHOTOS} photos between them. */
   static List<UserSpec> users() {
-    return USERS;
+    return users(DEFAULT_PHOTOS);
+  }
+
+  /** The demo users with {@code photos} photos between them, shared as evenly as possible (each has one at least). */
+  static List<UserSpec> users(int photos) {
+    if (photos < USERS.size()) {
+      throw new IllegalArgumentException("the demo needs at least " + USERS.size() + " photos, one per user");
+    }
+    List<UserSpec> users = new ArrayList<>();
+    for (int index = 0; index < USERS.size(); index++) {
+      int count = photos / USERS.size() + (index < photos % USERS.size() ? 1 : 0);
+      users.add(user(index, USERS.get(index), count));
+    }
+    return List.copyOf(users);
   }
 
   static UUID id(String... parts) {
     return UUID.nameUUIDFromBytes(("photobomb-demo/" + String.join("/", parts)).getBytes(StandardCharsets.UTF_8));
   }
 
-  private static UserSpec user(int userIndex, String email, String displayName, List<Scene> scenes,
-      List<AlbumDraft> albumDrafts, List<String> clusterLabels) {
+  private static UserSpec user(int userIndex, UserDraft draftUser, int photoCount) {
+    String email = draftUser.email();
     UUID userId = id("user", email);
 
     List<ClusterSpec> clusters = new ArrayList<>();
-    for (String label : clusterLabels) {
+    for (String label : draftUser.clusterLabels()) {
       clusters.add(new ClusterSpec(id("cluster", email, label), label));
     }
 
     List<PhotoSpec> photos = new ArrayList<>();
     Instant takenAt = FIRST_SHOT.plus(Duration.ofDays(37L * userIndex));
-    for (int i = 0; i < scenes.size(); i++) {
-      photos.add(photo(email, i, scenes.get(i), takenAt, clusters));
+    List<Scene> scenes = draftUser.scenes();
+    for (int i = 0; i < photoCount; i++) {
+      photos.add(photo(email, i, scenes.get(i % scenes.size()), takenAt, clusters));
       takenAt = takenAt.plus(Duration.ofDays(2).plusHours(3).plusMinutes(17L * (i + 1)));
     }
 
     List<AlbumSpec> albums = new ArrayList<>();
-    for (AlbumDraft draft : albumDrafts) {
-      List<UUID> photoIds = draft.photoIndexes().stream().map(i -> photos.get(i).photoId()).toList();
-      Instant createdAt = draft.photoIndexes().stream()
+    for (AlbumDraft draft : draftUser.albums()) {
+      List<Integer> indexes = draft.photoIndexes().stream().filter(i -> i < photoCount).toList();
+      if (indexes.isEmpty()) {
+        continue;
+      }
+      List<UUID> photoIds = indexes.stream().map(i -> photos.get(i).photoId()).toList();
+      Instant createdAt = indexes.stream()
           .map(i -> photos.get(i).processedAt())
           .max(Instant::compareTo)
           .orElseThrow()
@@ -96,7 +121,7 @@ final class DemoCatalog {
     }
 
     Instant createdAt = ACCOUNTS_OPENED.plus(Duration.ofDays(11L * userIndex));
-    return new UserSpec(userId, email, displayName, createdAt, List.copyOf(photos), List.copyOf(albums),
+    return new UserSpec(userId, email, draftUser.displayName(), createdAt, List.copyOf(photos), List.copyOf(albums),
         List.copyOf(clusters));
   }
 
@@ -137,6 +162,9 @@ final class DemoCatalog {
   }
 
   private record Scene(String place, double lat, double lon, String camera, int faces) {}
+
+  private record UserDraft(String email, String displayName, List<Scene> scenes, List<AlbumDraft> albums,
+      List<String> clusterLabels) {}
 
   private record AlbumDraft(String title, String description, List<Integer> photoIndexes) {}
 

@@ -52,9 +52,14 @@ public final class DemoData {
    * demo users already exist, in which case nothing is written and the summary describes what is there.
    */
   public static DemoSummary load(DataSource dataSource, Path objectStoreRoot) {
+    return load(dataSource, objectStoreRoot, DemoCatalog.DEFAULT_PHOTOS);
+  }
+
+  /** As {@link #load(DataSource, Path)}, with {@code photos} photos shared among the three demo users. */
+  public static DemoSummary load(DataSource dataSource, Path objectStoreRoot, int photos) {
     Objects.requireNonNull(dataSource, "dataSource");
     Objects.requireNonNull(objectStoreRoot, "objectStoreRoot");
-    List<UserSpec> users = DemoCatalog.users();
+    List<UserSpec> users = DemoCatalog.users(photos);
     try (Connection connection = dataSource.getConnection()) {
       boolean autoCommit = connection.getAutoCommit();
       connection.setAutoCommit(false);
@@ -74,6 +79,15 @@ public final class DemoData {
       }
     } catch (SQLException e) {
       throw new IllegalStateException("Could not load the demo data", e);
+    }
+  }
+
+  /** The demo users still in the database (a hard-deleted one is gone), without loading anything. */
+  public static DemoSummary present(DataSource dataSource) {
+    try (Connection connection = dataSource.getConnection()) {
+      return new DemoSummary(existingUsers(connection, DemoCatalog.users(DemoCatalog.USER_COUNT)), false);
+    } catch (SQLException e) {
+      throw new IllegalStateException("Could not read the demo data", e);
     }
   }
 

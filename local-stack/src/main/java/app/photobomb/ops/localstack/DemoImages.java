@@ -242,6 +242,10 @@ final class DemoImages {
       }
       param.setCompressionQuality(quality);
     }
+    if (param instanceof com.luciad.imageio.webp.WebPWriteParam webp) {
+      // libwebp's method 2 encodes several times faster than its default 4, for a few percent more bytes.
+      webp.setMethod(2);
+    }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(image.getWidth() * image.getHeight() / 4);
     // In memory on purpose: ImageIO's default stream would spill to a cache file in java.io.tmpdir.
     try (ImageOutputStream output = new MemoryCacheImageOutputStream(bytes)) {

@@ -8,8 +8,8 @@ import app.photobomb.ops.storage.local.LocalLinkSigner;
 import app.photobomb.ops.storage.local.LocalObjectServer;
 import app.photobomb.ops.testsupport.DatabaseRole;
 import app.photobomb.ops.testsupport.DatabaseRoles;
-import app.photobomb.ops.testsupport.EmbeddedServers;
 import app.photobomb.ops.testsupport.ServerEndpoints;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -17,25 +17,32 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
+import java.util.function.Function;
 import org.flywaydb.core.Flyway;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.embedded.RedisServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The whole system on one machine with only a JDK: a Kafka broker (KRaft), PostgreSQL, Redis, the outbox relay
- * and the five services, with demo data in the database and a local object store.
+ * and the five services, with demo data in the database and a local object store. Everything keeps its data under
+ * the local directory, so a restart (after Ctrl-C or a crash) carries on where the last run stopped.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -43,12 +50,13 @@ public final class LocalStack implements AutoCloseable {
   static final String DATABASE = "photobomb";
   static final String APP_USER = "photobomb";
   static final String APP_PASSWORD = "photobomb";
+  /** Written once the demo data is in: it is loaded on the first start (or after a reset), never again. */
+  private static final String DEMO_LOADED = "demo-data-loaded";
 
   private final LocalStackSettings settings;
   private final List<AutoCloseable> running = new ArrayList<>();
   private final Map<LocalService, Integer> servicePorts = new EnumMap<>(LocalService.class);
-  /** Signs the local store's download links; new every run, like the rest of the local data. */
-  private final String linkSecret = java.util.UUID.randomUUID().toString();
+  private LocalDirectory directory;
   private ServerEndpoints endpoints;
   private DemoSummary demo;
   private String linkBaseUrl;
@@ -62,8 +70,33 @@ public final class LocalStack implements AutoCloseable {
       CommandSender.main(args);
       return;
     }
+    LocalStackCommand.run(args);
+  }
+
+  /** Starts everything; on failure stops what had started and rethrows. */
+  public static LocalStack start(LocalStackSettings settings) {
+    return start(settings, logDirectory -> { });
+  }
+
+  /**
+   * As {@link #start(LocalStackSettings)}, calling {@code onDirectory} with the log directory once the local
+   * directory is the stack's (so that nothing is written into a directory it refuses) and before any server starts.
+   */
+  static LocalStack start(LocalStackSettings settings, java.util.function.Consumer<Path> onDirectory) {
+    LocalStack stack = new LocalStack(settings);
+    try {
+      stack.startAll(onDirectory);
+      return stack;
+    } catch (RuntimeException e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  /** Starts everything and waits until the JVM is asked to stop (Ctrl-C, kill); prints the banner once up. */
+  static void runUntilStopped(LocalStackSettings settings, boolean verbose) throws InterruptedException {
     long started = System.nanoTime();
-    LocalStack stack = start(LocalStackSettings.fromEnvironment(System.getenv()));
+    LocalStack stack = start(settings, logDirectory -> LocalConsole.install(logDirectory, verbose));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       stack.close();
@@ -73,53 +106,100 @@ public final class LocalStack implements AutoCloseable {
     stopped.await();
   }
 
-  /** Starts everything; on failure stops what had started and rethrows. */
-  public static LocalStack start(LocalStackSettings settings) {
-    LocalStack stack = new LocalStack(settings);
-    try {
-      stack.startAll();
-      return stack;
-    } catch (RuntimeException e) {
-      stack.close();
-      throw e;
-    }
-  }
+  private void startAll(java.util.function.Consumer<Path> onDirectory) {
+    directory = LocalDirectory.open(settings.directory());
+    running.add(directory);
+    onDirectory.accept(logDirectory());
+    log.info("local directory {} ({})", directory.root(), directory.fresh() ? "new" : "kept from the last run");
 
-  private void startAll() {
-    Path directory = settings.directory();
-    resetDirectory(directory);
-    EmbeddedServers servers = EmbeddedServers.start(settings.serverPorts(), null);
-    running.add(servers);
-    endpoints = servers.endpoints();
-    createDatabase();
+    LocalKafka kafka = step("kafka", () -> LocalKafka.start(directory.resolve("kafka"), settings.kafkaPort()),
+        k -> k.bootstrapServers() + ", data in " + directory.resolve("kafka"));
+    running.add(kafka);
+    EmbeddedPostgres postgres = step("postgres",
+        () -> LocalServers.startPostgres(directory.resolve("postgres"), settings.serverPorts().postgres()),
+        p -> "127.0.0.1:" + p.getPort() + ", data in " + directory.resolve("postgres"));
+    running.add(postgres);
+    int redisPort = LocalServers.portOrFree(settings.serverPorts().redis());
+    RedisServer redis = step("redis", () -> LocalServers.startRedis(directory.resolve("redis"), redisPort),
+        r -> "127.0.0.1:" + redisPort + ", data in " + directory.resolve("redis"));
+    running.add(() -> LocalServers.stopRedis(redis));
+    endpoints = LocalServers.endpoints(kafka.bootstrapServers(), postgres, redisPort);
+
     String jdbcUrl = endpoints.jdbcUrl(DATABASE);
-    migrate(jdbcUrl);
-    demo = DemoData.load(dataSource(jdbcUrl), objectStoreRoot());
+    step("postgres", () -> {
+      createDatabaseIfMissing();
+      return migrate(jdbcUrl);
+    }, migrated -> "database " + DATABASE + " migrated (" + migrated + " new migrations)");
+    demo = loadDemoDataOnce(dataSource(jdbcUrl));
     startLinkServer();
-    running.add(OutboxRelay.start(new OutboxRelaySettings(endpoints.postgresHost(), endpoints.postgresPort(),
-        DATABASE, DatabaseRole.RELAY.roleName(), DatabaseRole.RELAY.password(), endpoints.kafkaBootstrapServers(),
-        "photobomb-outbox-relay-offsets", (short) 1, "photobomb_outbox")));
+    running.add(step("outbox-relay", () -> OutboxRelay.start(new OutboxRelaySettings(endpoints.postgresHost(),
+        endpoints.postgresPort(), DATABASE, DatabaseRole.RELAY.roleName(), DatabaseRole.RELAY.password(),
+        endpoints.kafkaBootstrapServers(), "photobomb-outbox-relay-offsets", (short) 1, "photobomb_outbox")),
+        relay -> "relaying the outbox of database " + DATABASE + " to Kafka"));
     for (LocalService service : LocalService.values()) {
       // Passed as command-line arguments: they must win over the service's own configuration files.
       // The stack closes the services itself, in order, before the relay and the servers.
-      ConfigurableApplicationContext context = service.application()
+      ConfigurableApplicationContext context = step(service.serviceName(), () -> service.application()
           .registerShutdownHook(false)
-          .run(serviceArguments(service, jdbcUrl));
+          .run(serviceArguments(service, jdbcUrl)),
+          c -> "http://127.0.0.1:" + ((WebServerApplicationContext) c).getWebServer().getPort());
       running.add(context::close);
       servicePorts.put(service, ((WebServerApplicationContext) context).getWebServer().getPort());
-      log.info("{} is up on port {}", service.serviceName(), servicePorts.get(service));
     }
     LocalEndpointsFile.write(this, endpointsFile());
   }
 
+  /**
+   * Starts one component on threads labelled with its name and logs, as that component, that it is up, how long it
+   * took and where it is.
+   */
+  private static <T> T step(String component, Callable<T> start, Function<T, String> where) {
+    return Components.startAs(component, () -> {
+      long began = System.nanoTime();
+      T started = start.call();
+      log.info("up in {} ms: {}", (System.nanoTime() - began) / 1_000_000, where.apply(started));
+      return started;
+    });
+  }
+
+  private DemoSummary loadDemoDataOnce(PGSimpleDataSource dataSource) {
+    Path loaded = directory.resolve(DEMO_LOADED);
+    if (Files.exists(loaded)) {
+      DemoSummary kept = DemoData.present(dataSource);
+      log.info("demo data kept from the last run: {} users, {} photos (--reset starts over)", kept.users().size(),
+          kept.users().stream().mapToInt(DemoSummary.DemoUser::photoCount).sum());
+      return kept;
+    }
+    DemoSummary summary = DemoData.load(dataSource, objectStoreRoot(), settings.demoPhotos());
+    try {
+      Files.writeString(loaded, "demo data loaded\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return summary;
+  }
+
   /** Serves the download links the services sign (GCS serves them in production), e.g. of export archives. */
   private void startLinkServer() {
-    java.time.Clock clock = java.time.Clock.systemUTC();
-    LocalLinkSigner signer = new LocalLinkSigner(linkSecret.getBytes(StandardCharsets.UTF_8), clock);
+    Clock clock = Clock.systemUTC();
+    LocalLinkSigner signer = new LocalLinkSigner(linkSecret().getBytes(StandardCharsets.UTF_8), clock);
     LocalObjectServer links = LocalObjectServer.start(settings.linkPort(),
         new LocalFileObjectStore(objectStoreRoot(), signer, "http://127.0.0.1", clock), signer);
     running.add(links);
     linkBaseUrl = links.baseUrl();
+  }
+
+  /** Signs the local store's download links; made on the first start and kept, so earlier links stay valid. */
+  private String linkSecret() {
+    Path file = directory.resolve("link-secret");
+    try {
+      if (!Files.exists(file)) {
+        Files.writeString(file, UUID.randomUUID().toString());
+      }
+      return Files.readString(file).trim();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or write " + file, e);
+    }
   }
 
   /** Base URL of the download links, e.g. http://127.0.0.1:8090. */
@@ -128,29 +208,38 @@ public final class LocalStack implements AutoCloseable {
   }
 
   private String[] serviceArguments(LocalService service, String jdbcUrl) {
-    Map<String, Object> properties = new java.util.LinkedHashMap<>(Map.of(
-        "server.port", settings.servicePorts().get(service),
-        "spring.datasource.url", jdbcUrl,
-        "spring.datasource.username", service.role().roleName(),
-        "spring.datasource.password", service.role().password(),
-        "spring.kafka.bootstrap-servers", endpoints.kafkaBootstrapServers(),
-        "spring.data.redis.url", endpoints.redisUrl(),
-        "photobomb.storage.local.root", objectStoreRoot().toString(),
-        "photobomb.storage.local.link-secret", linkSecret,
-        "photobomb.storage.local.link-base-url", linkBaseUrl,
-        "logging.register-shutdown-hook", false));
+    Map<String, Object> properties = new LinkedHashMap<>();
+    properties.put("server.port", settings.servicePorts().get(service));
+    properties.put("spring.datasource.url", jdbcUrl);
+    properties.put("spring.datasource.username", service.role().roleName());
+    properties.put("spring.datasource.password", service.role().password());
     properties.put("spring.flyway.user", DatabaseRole.MIGRATOR.roleName());
     properties.put("spring.flyway.password", DatabaseRole.MIGRATOR.password());
+    properties.put("spring.kafka.bootstrap-servers", endpoints.kafkaBootstrapServers());
+    properties.put("spring.data.redis.url", endpoints.redisUrl());
+    properties.put("spring.main.banner-mode", "off");
+    properties.put("photobomb.storage.local.root", objectStoreRoot().toString());
+    properties.put("photobomb.storage.spool-directory", directory.resolve("upload-spool").toString());
+    properties.put("photobomb.storage.local.link-secret", linkSecret());
+    properties.put("photobomb.storage.local.link-base-url", linkBaseUrl);
+    // One machine, one replica of each: claims left by a stopped stack need not outlive it by minutes.
+    properties.put("photobomb.deletion.claim-lease", "20s");
+    properties.put("photobomb.export.lease", "20s");
+    properties.put("logging.register-shutdown-hook", false);
     properties.putAll(settings.serviceProperties());
     return properties.entrySet().stream().map(p -> "--" + p.getKey() + "=" + p.getValue()).toArray(String[]::new);
   }
 
-  private void createDatabase() {
+  private void createDatabaseIfMissing() {
     try (Connection connection = DriverManager.getConnection(endpoints.jdbcUrl("postgres"),
         endpoints.postgresUser(), endpoints.postgresPassword());
         Statement statement = connection.createStatement()) {
-      statement.execute("CREATE ROLE " + APP_USER + " LOGIN PASSWORD '" + APP_PASSWORD + "'");
-      statement.execute("CREATE DATABASE " + DATABASE + " OWNER " + APP_USER);
+      if (!exists(connection, "SELECT 1 FROM pg_roles WHERE rolname = ?", APP_USER)) {
+        statement.execute("CREATE ROLE " + APP_USER + " LOGIN PASSWORD '" + APP_PASSWORD + "'");
+      }
+      if (!exists(connection, "SELECT 1 FROM pg_database WHERE datname = ?", DATABASE)) {
+        statement.execute("CREATE DATABASE " + DATABASE + " OWNER " + APP_USER);
+      }
     } catch (SQLException e) {
       throw new IllegalStateException("could not create the local database", e);
     }
@@ -161,8 +250,9 @@ public final class LocalStack implements AutoCloseable {
    * the roles and grants of deploy/database, then the ops tables migrated by the migrator. Each service connects with
    * its own role; the local user may read and change everything, as an operator.
    */
-  private void migrate(String jdbcUrl) {
-    SchemaMigrations.photobomb(Flyway.configure().dataSource(jdbcUrl, APP_USER, APP_PASSWORD)).load().migrate();
+  private int migrate(String jdbcUrl) {
+    int executed = SchemaMigrations.photobomb(Flyway.configure().dataSource(jdbcUrl, APP_USER, APP_PASSWORD)).load()
+        .migrate().migrationsExecuted;
     try (Connection admin = DriverManager.getConnection(jdbcUrl, endpoints.postgresUser(),
         endpoints.postgresPassword());
         Statement statement = admin.createStatement()) {
@@ -171,8 +261,17 @@ public final class LocalStack implements AutoCloseable {
     } catch (SQLException e) {
       throw new IllegalStateException("could not create the database roles", e);
     }
-    SchemaMigrations.ops(Flyway.configure().dataSource(jdbcUrl, DatabaseRole.MIGRATOR.roleName(),
-        DatabaseRole.MIGRATOR.password())).load().migrate();
+    return executed + SchemaMigrations.ops(Flyway.configure().dataSource(jdbcUrl, DatabaseRole.MIGRATOR.roleName(),
+        DatabaseRole.MIGRATOR.password())).load().migrate().migrationsExecuted;
+  }
+
+  private static boolean exists(Connection connection, String sql, String name) throws SQLException {
+    try (PreparedStatement query = connection.prepareStatement(sql)) {
+      query.setString(1, name);
+      try (ResultSet rows = query.executeQuery()) {
+        return rows.next();
+      }
+    }
   }
 
   private static PGSimpleDataSource dataSource(String jdbcUrl) {
@@ -181,22 +280,6 @@ public final class LocalStack implements AutoCloseable {
     dataSource.setUser(APP_USER);
     dataSource.setPassword(APP_PASSWORD);
     return dataSource;
-  }
-
-  /** Each run starts from nothing, so the demo is the same every time. */
-  private static void resetDirectory(Path directory) {
-    try {
-      if (Files.exists(directory)) {
-        try (Stream<Path> paths = Files.walk(directory)) {
-          for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-            Files.delete(path);
-          }
-        }
-      }
-      Files.createDirectories(directory);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot prepare " + directory, e);
-    }
   }
 
   public ServerEndpoints endpoints() {
@@ -211,8 +294,16 @@ public final class LocalStack implements AutoCloseable {
     return demo;
   }
 
+  public Path directory() {
+    return settings.directory();
+  }
+
   public Path objectStoreRoot() {
     return settings.directory().resolve("objects");
+  }
+
+  public Path logDirectory() {
+    return settings.directory().resolve("logs");
   }
 
   public Path endpointsFile() {
@@ -223,9 +314,12 @@ public final class LocalStack implements AutoCloseable {
     return endpoints.jdbcUrl(DATABASE);
   }
 
-  /** Stops the services first, then the relay, then the servers. */
+  /** Stops the services first, then the relay, then the servers, and releases the directory last. */
   @Override
   public synchronized void close() {
+    if (running.isEmpty()) {
+      return;
+    }
     for (int i = running.size() - 1; i >= 0; i--) {
       try {
         running.get(i).close();

@@ -20,8 +20,16 @@ final class LocalStackBanner {
     stack.servicePorts().forEach((service, port) ->
         out.println("  " + String.format("%-18s", service.serviceName()) + "http://127.0.0.1:" + port + "/healthz"));
     out.println("  Endpoints file: " + stack.endpointsFile());
+    out.println("  Logs       " + stack.logDirectory() + " (one file per component; --verbose shows them here)");
+    out.println("  State      " + stack.directory() + " is kept across runs; --reset starts over");
     out.println();
-    out.println("Demo users:");
+    if (stack.demo().users().isEmpty()) {
+      out.println("No demo users left (all deleted); --reset brings them back.");
+      out.println();
+      out.println("Ctrl-C stops everything.");
+      return;
+    }
+    out.println("Demo users" + (stack.demo().created() ? " (just loaded):" : ":"));
     stack.demo().users().forEach(user ->
         out.println("  " + user.userId() + "  " + user.email() + "  " + user.photoCount() + " photos"));
     String someone = stack.demo().users().get(0).userId().toString();

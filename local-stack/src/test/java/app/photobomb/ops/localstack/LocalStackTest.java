@@ -1,6 +1,7 @@
 package app.photobomb.ops.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import app.photobomb.ops.testsupport.ServiceProbe;
 import java.io.IOException;
@@ -22,7 +23,16 @@ import java.util.UUID;
 import java.nio.charset.StandardCharsets;
 import app.photobomb.ops.common.events.MessageCatalog;
 import app.photobomb.ops.testsupport.KafkaTestClient;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.util.ContextInitializer;
+import ch.qos.logback.core.AppenderBase;
+import ch.qos.logback.core.spi.FilterReply;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The README's run command, minus the waiting: the whole system comes up with demo data and stops cleanly. */
@@ -40,7 +50,11 @@ class LocalStackTest {
     int postgresPort;
     LocalStackSettings settings = LocalStackSettings.anyFreePorts(directory).withServiceProperties(Map.of(
         "photobomb.deletion.grace", "0s", "photobomb.deletion.scheduler-interval", "1s"));
-    try (LocalStack stack = LocalStack.start(settings)) {
+    try (LocalStack stack = LocalStack.start(settings, logDirectory -> {
+      LocalConsole.install(logDirectory, false);
+      terminal.start();
+      ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME).addAppender(terminal);
+    })) {
       Duration startup = Duration.ofNanos(System.nanoTime() - started);
       assertThat(startup).as("start-up time on this machine").isLessThan(Duration.ofSeconds(60));
 
@@ -63,6 +77,7 @@ class LocalStackTest {
       postgresPort = stack.endpoints().postgresPort();
       exportingADemoUserFromOnePublishedEventGivesADownloadableArchive(stack);
       deletingADemoUserWithZeroGraceWorksFromOnePublishedEvent(stack);
+      terminalTellsWhatEachServiceDidAndTheServersLogToFiles(stack);
     }
 
     assertThat(listening(postgresPort)).as("PostgreSQL stopped").isFalse();
@@ -139,6 +154,51 @@ class LocalStackTest {
     assertThat(files).noneMatch(Files::exists);
     assertThat(archives).as("export archives go with the account").satisfiesAnyOf(
         dir -> assertThat(dir).doesNotExist(), dir -> assertThat(dir).isEmptyDirectory());
+  }
+
+  /** The console's lines as the terminal shows them: component, then message; what the terminal filters out is not here. */
+  private final TerminalLines terminal = new TerminalLines();
+
+  @AfterEach
+  void restoreTestLogging() throws Exception {
+    System.clearProperty("org.springframework.boot.logging.LoggingSystem");
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    context.reset();
+    new ContextInitializer(context).autoConfig();
+  }
+
+  private void terminalTellsWhatEachServiceDidAndTheServersLogToFiles(LocalStack stack) throws IOException {
+    String user = stack.demo().users().get(0).userId().toString().substring(0, 8);
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(terminal.lines())
+        .anyMatch(line -> line.startsWith("export-service | UserExportRequested ") && line.endsWith(" handled"))
+        .anyMatch(line -> line.startsWith("export-service | -> UserExportCompleted "))
+        .contains(
+            "deletion-service | UserDeletionRequested " + user + "… handled -> UserDeletionScheduled " + user + "…",
+            "deletion-service | -> UserHardDeleted " + user + "…")
+        .anyMatch(line -> line.startsWith("deletion-service | user " + user) && line.contains("rows deleted")));
+    assertThat(terminal.lines()).as("Kafka's and Spring's own INFO lines stay in the files")
+        .noneMatch(line -> line.startsWith("kafka | [") || line.contains("Started application"));
+    assertThat(stack.logDirectory().resolve("kafka.log")).isNotEmptyFile();
+    assertThat(Files.readString(stack.logDirectory().resolve("deletion-service.log")))
+        .contains("Started application");
+  }
+
+  /** Records each line that passes the terminal's filter, labelled as the terminal labels it. */
+  private static final class TerminalLines extends AppenderBase<ILoggingEvent> {
+
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final ConsoleFilter filter = new ConsoleFilter();
+
+    List<String> lines() {
+      return lines;
+    }
+
+    @Override
+    protected void append(ILoggingEvent event) {
+      if (filter.decide(event) != FilterReply.DENY) {
+        lines.add(Components.of(event.getLoggerName()) + " | " + event.getFormattedMessage());
+      }
+    }
   }
 
   private static void assertDemoRowsAndFiles(LocalStack stack) throws SQLException, IOException {

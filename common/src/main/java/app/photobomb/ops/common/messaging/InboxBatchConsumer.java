@@ -3,6 +3,7 @@ package app.photobomb.ops.common.messaging;
 import app.photobomb.ops.common.events.MessageType;
 import app.photobomb.ops.common.events.PhotobombMessage;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -201,13 +202,17 @@ public final class InboxBatchConsumer<T extends PhotobombMessage> implements Con
   }
 
   private void inTransaction(List<DecodedMessage<T>> messages) {
+    List<OutboxEvent> emitted = new ArrayList<>();
+    Set<Envelope> handled = new HashSet<>();
     runtime.transactions().executeWithoutResult(status -> {
+      emitted.clear();
+      handled.clear();
       Set<Inbox.Key> fresh = runtime.inbox().claim(consumer,
           messages.stream().map(DecodedMessage::envelope).toList());
-      List<OutboxEvent> emitted = new ArrayList<>();
       List<BatchMessageHandler.Incoming<T>> incoming = new ArrayList<>(fresh.size());
       for (DecodedMessage<T> message : messages) {
         if (fresh.remove(Inbox.Key.of(message.envelope()))) {
+          handled.add(message.envelope());
           incoming.add(new BatchMessageHandler.Incoming<>(message.payload(),
               new HandlingContext(message.envelope(), runtime.outbox(), emitted)));
         }
@@ -218,6 +223,24 @@ public final class InboxBatchConsumer<T extends PhotobombMessage> implements Con
       runtime.outbox().write(emitted);
       metrics.handled(incoming.size(), messages.size() - incoming.size());
     });
+    logActivity(messages, handled, emitted);
+  }
+
+  /** One line per message after its transaction committed: what it caused, or that it was a redelivery. */
+  private void logActivity(List<DecodedMessage<T>> messages, Set<Envelope> handled, List<OutboxEvent> emitted) {
+    if (!Activity.log.isInfoEnabled()) {
+      return;
+    }
+    for (DecodedMessage<T> message : messages) {
+      String what = type.name() + " " + Activity.shortKey(message.payload().key());
+      if (!handled.contains(message.envelope())) {
+        Activity.log.info("{} already handled (redelivered); nothing done again", what);
+        continue;
+      }
+      List<String> caused = emitted.stream().filter(e -> message.envelope().id().equals(e.causationId()))
+          .map(Activity::describe).toList();
+      Activity.log.info("{} handled{}", what, caused.isEmpty() ? "" : " -> " + String.join(", ", caused));
+    }
   }
 
   private record FailedAlone(long offset, int attempts) {

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
@@ -70,5 +71,20 @@ public class Outbox {
     });
     UUID[] ids = events.stream().map(OutboxEvent::id).toArray(UUID[]::new);
     jdbc.update(DELETE, ps -> ps.setArray(1, ps.getConnection().createArrayOf("uuid", ids)));
+    logAfterCommit(events);
+  }
+
+  /** Events a handled message caused are told with it (InboxBatchConsumer); the others, e.g. a scheduler's, here. */
+  private static void logAfterCommit(List<OutboxEvent> events) {
+    List<OutboxEvent> uncaused = events.stream().filter(e -> e.causationId() == null).toList();
+    if (uncaused.isEmpty() || !Activity.log.isInfoEnabled()) {
+      return;
+    }
+    TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+      @Override
+      public void afterCommit() {
+        uncaused.forEach(event -> Activity.log.info("-> {}", Activity.describe(event)));
+      }
+    });
   }
 }

@@ -21,6 +21,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     originals store (B2)
  * @param objectRetryBackoff wait after an object task's first failure, doubled after each further one
  * @param objectRetryMaxBackoff longest wait between attempts of one object task
+ * @param claimLease how long an object task claimed by a replica stays its own; a replica that dies leaves its
+ *     tasks to the others (or to itself, restarted) after this. Far longer than one pass takes
  */
 @ConfigurationProperties("photobomb.deletion")
 public record DeletionProperties(@DefaultValue("30d") Duration grace,
@@ -33,7 +35,8 @@ public record DeletionProperties(@DefaultValue("30d") Duration grace,
     @DefaultValue("photobomb-thumbnails:thumbs/{photoId}/") List<String> photoPrefixes,
     @DefaultValue("photobomb-exports") String exportsBucket,
     @DefaultValue("10s") Duration objectRetryBackoff,
-    @DefaultValue("15m") Duration objectRetryMaxBackoff) {
+    @DefaultValue("15m") Duration objectRetryMaxBackoff,
+    @DefaultValue("10m") Duration claimLease) {
 
   public DeletionProperties {
     // Everything under a prefix is deleted: one without the owner's id in it would take other users' objects.

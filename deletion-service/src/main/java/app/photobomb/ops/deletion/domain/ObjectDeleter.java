@@ -44,15 +44,13 @@ public class ObjectDeleter implements DisposableBean {
   private static final int LISTINGS_PER_PASS = 100;
   /** B2 lists at most 10,000 versions per call. */
   private static final int LIST_PAGE = 10_000;
-  /** Far longer than one pass takes; a replica that dies leaves its tasks to others after this. */
-  private static final String CLAIM_LEASE = "10 minutes";
   private static final String CLAIM = """
-      UPDATE deletion_tasks SET claimed_until = now() + interval '%s'
+      UPDATE deletion_tasks SET claimed_until = now() + ? * interval '1 millisecond'
       WHERE task_id IN (SELECT task_id FROM deletion_tasks
           WHERE status = 'pending' AND kind = ANY(?) AND next_attempt_at <= now()
             AND (claimed_until IS NULL OR claimed_until < now())
           ORDER BY next_attempt_at, task_id LIMIT ? FOR UPDATE SKIP LOCKED)
-      RETURNING task_id, user_id, kind, bucket, object_key, version_id""".formatted(CLAIM_LEASE);
+      RETURNING task_id, user_id, kind, bucket, object_key, version_id""";
 
   private final JdbcTemplate jdbc;
   private final ObjectStore originals;
@@ -90,7 +88,7 @@ public class ObjectDeleter implements DisposableBean {
   }
 
   private List<Task> claim(String[] kinds, int limit) {
-    return jdbc.query(CLAIM, (row, i) -> task(row), kinds, limit);
+    return jdbc.query(CLAIM, (row, i) -> task(row), properties.claimLease().toMillis(), kinds, limit);
   }
 
   /** Runs the tasks on the pool and records their outcomes; returns how many there were. */
