@@ -46,13 +46,22 @@ class LocalStackConsoleTest {
     assertThat(filter.decide(event("io.debezium.embedded.EmbeddedEngine", Level.WARN)))
         .isEqualTo(FilterReply.NEUTRAL);
 
+    LoggingEvent firstSendToANewTopic = event("org.apache.kafka.clients.NetworkClient", Level.WARN,
+        "[Producer clientId=producer-1] ... {user-hard-deleted=UNKNOWN_TOPIC_OR_PARTITION}");
+    assertThat(filter.decide(firstSendToANewTopic)).as("an expected warning stays in the file")
+        .isEqualTo(FilterReply.DENY);
+
     filter.setVerbose(true);
     assertThat(filter.decide(event("org.apache.kafka.clients.producer.ProducerConfig", Level.INFO)))
         .isEqualTo(FilterReply.NEUTRAL);
   }
 
   private static LoggingEvent event(String logger, Level level) {
+    return event(logger, level, "message");
+  }
+
+  private static LoggingEvent event(String logger, Level level, String message) {
     LoggerContext context = new LoggerContext();
-    return new LoggingEvent(logger, context.getLogger(logger), level, "message", null, null);
+    return new LoggingEvent(logger, context.getLogger(logger), level, message, null, null);
   }
 }

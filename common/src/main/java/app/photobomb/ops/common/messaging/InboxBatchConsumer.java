@@ -220,7 +220,7 @@ public final class InboxBatchConsumer<T extends PhotobombMessage> implements Con
       if (!incoming.isEmpty()) {
         handler.handle(incoming);
       }
-      runtime.outbox().write(emitted);
+      runtime.outbox().writeCaused(emitted);
       metrics.handled(incoming.size(), messages.size() - incoming.size());
     });
     logActivity(messages, handled, emitted);

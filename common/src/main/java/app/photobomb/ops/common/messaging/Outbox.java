@@ -52,6 +52,16 @@ public class Outbox {
   }
 
   public void write(List<OutboxEvent> events) {
+    insert(events);
+    logAfterCommit(events);
+  }
+
+  /** Writes the events a handled message caused; InboxBatchConsumer tells them with the message. */
+  void writeCaused(List<OutboxEvent> events) {
+    insert(events);
+  }
+
+  private void insert(List<OutboxEvent> events) {
     if (events.isEmpty()) {
       return;
     }
@@ -71,19 +81,18 @@ public class Outbox {
     });
     UUID[] ids = events.stream().map(OutboxEvent::id).toArray(UUID[]::new);
     jdbc.update(DELETE, ps -> ps.setArray(1, ps.getConnection().createArrayOf("uuid", ids)));
-    logAfterCommit(events);
   }
 
-  /** Events a handled message caused are told with it (InboxBatchConsumer); the others, e.g. a scheduler's, here. */
+  /** One activity line per event once its transaction committed (an event of a rolled-back one never happened). */
   private static void logAfterCommit(List<OutboxEvent> events) {
-    List<OutboxEvent> uncaused = events.stream().filter(e -> e.causationId() == null).toList();
-    if (uncaused.isEmpty() || !Activity.log.isInfoEnabled()) {
+    if (events.isEmpty() || !Activity.log.isInfoEnabled()) {
       return;
     }
+    List<OutboxEvent> written = List.copyOf(events);
     TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
       @Override
       public void afterCommit() {
-        uncaused.forEach(event -> Activity.log.info("-> {}", Activity.describe(event)));
+        written.forEach(event -> Activity.log.info("-> {}", Activity.describe(event)));
       }
     });
   }
