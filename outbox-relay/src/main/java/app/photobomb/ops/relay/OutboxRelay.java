@@ -49,7 +49,8 @@ public final class OutboxRelay implements AutoCloseable {
   private static final Duration FIRST_START_TIMEOUT = Duration.ofSeconds(60);
 
   private final OutboxRelaySettings settings;
-  private final KafkaProducer<byte[], byte[]> producer;
+  private final RelayTopics topics;
+  private volatile KafkaProducer<byte[], byte[]> producer;
   private final ScheduledExecutorService executor;
   private final CountDownLatch firstTaskStarted = new CountDownLatch(1);
   private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
@@ -58,6 +59,7 @@ public final class OutboxRelay implements AutoCloseable {
   private OutboxRelay(OutboxRelaySettings settings) {
     this.settings = settings;
     this.producer = new KafkaProducer<>(producerConfig(settings.bootstrapServers()));
+    this.topics = new RelayTopics(settings.bootstrapServers());
     this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "outbox-relay-" + settings.databaseName());
       thread.setDaemon(true);
@@ -153,6 +155,7 @@ public final class OutboxRelay implements AutoCloseable {
       SourceRecord record = event.record();
       // A heartbeat only moves the position forward, which marking it processed does.
       if (record.topic() != null && record.value() != null && !HEARTBEATS.isHeartBeatSchema(record.valueSchema())) {
+        topics.ensure(record.topic());
         sends.add(producer.send(toProducerRecord(record)));
       }
     }
@@ -161,6 +164,8 @@ public final class OutboxRelay implements AutoCloseable {
         send.get();
       }
     } catch (ExecutionException e) {
+      // A producer whose idempotence state Kafka rejected would fail again; the next engine gets a fresh one.
+      replaceProducer();
       // Not marking the batch processed makes the engine stop; on restart it resumes from the last stored offset.
       throw new IllegalStateException("Kafka did not take a relayed outbox batch", e.getCause());
     }
@@ -185,6 +190,12 @@ public final class OutboxRelay implements AutoCloseable {
     return value == null ? null : value.toString().getBytes(StandardCharsets.UTF_8);
   }
 
+  private void replaceProducer() {
+    KafkaProducer<byte[], byte[]> failed = producer;
+    producer = new KafkaProducer<>(producerConfig(settings.bootstrapServers()));
+    failed.close(Duration.ZERO);
+  }
+
   private static Properties producerConfig(String bootstrapServers) {
     Properties config = new Properties();
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -193,6 +204,10 @@ public final class OutboxRelay implements AutoCloseable {
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     config.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    // A batch Kafka does not take within this fails and the engine restarts from its offset, instead of waiting
+    // the default two minutes while every later event waits behind it.
+    config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
     return config;
   }
 
@@ -215,5 +230,6 @@ public final class OutboxRelay implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     producer.close();
+    topics.close();
   }
 }
