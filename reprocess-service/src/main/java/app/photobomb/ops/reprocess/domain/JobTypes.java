@@ -1,7 +1,7 @@
 package app.photobomb.ops.reprocess.domain;
 
+import app.photobomb.ops.common.thumbnails.ThumbnailSpec;
 import app.photobomb.ops.reprocess.config.ReprocessProperties;
-import app.photobomb.ops.reprocess.config.ThumbnailSpecProperties;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,7 +15,7 @@ public class JobTypes {
   private final Map<String, String> queues;
   private final int specVersion;
 
-  public JobTypes(ReprocessProperties properties, ThumbnailSpecProperties spec) {
+  public JobTypes(ReprocessProperties properties, ThumbnailSpec spec) {
     this.queues = properties.queueByJobType();
     this.specVersion = spec.specVersion();
   }
