@@ -39,7 +39,10 @@ final class CommandAnswers {
     }
   }
 
-  /** Collects (and hands to {@code each}) the answers to a correlation id, for at most {@code wait}. */
+  /**
+   * Collects (and hands to {@code each}) the answers to a correlation id until a final one, giving up after
+   * {@code wait} without any answer: a long batch that keeps reporting progress is followed to its end.
+   */
   static List<Answer> await(String bootstrapServers, String correlationId, Duration wait, Consumer<Answer> each) {
     Map<String, Object> config = Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -66,6 +69,7 @@ final class CommandAnswers {
               new String(record.value(), StandardCharsets.UTF_8));
           answers.add(answer);
           each.accept(answer);
+          deadline = System.nanoTime() + wait.toNanos();
           if (answer.isFinal()) {
             return answers;
           }

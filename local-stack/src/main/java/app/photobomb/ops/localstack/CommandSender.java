@@ -58,7 +58,7 @@ final class CommandSender {
     out.println("sent " + type.name() + " to " + type.topic() + " key=" + message.key() + " ce_id=" + id
         + " correlation=" + id);
     Duration wait = Duration.parse("PT" + System.getenv().getOrDefault("PHOTOBOMB_SEND_WAIT_SECONDS", "30") + "S");
-    out.println("answers (waiting up to " + wait.toSeconds() + " s; PHOTOBOMB_SEND_WAIT_SECONDS changes it):");
+    out.println("answers (until a final one, or " + wait.toSeconds() + " s without an answer; PHOTOBOMB_SEND_WAIT_SECONDS):");
     List<CommandAnswers.Answer> answers = CommandAnswers.await(bootstrapServers, id, wait, answer -> {
       out.println("  " + answer.topic() + " " + answer.json());
       String url = urlOf(answer.json());

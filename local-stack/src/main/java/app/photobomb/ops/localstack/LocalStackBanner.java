@@ -39,6 +39,13 @@ final class LocalStackBanner {
     out.println("    '{\"exportId\":\"" + java.util.UUID.randomUUID() + "\",\"userId\":\"" + someone
         + "\",\"requestedBy\":\"" + someone + "\"}'");
     out.println("  it prints the answers, and the archive's download link when the export is done.");
+    out.println("Or regenerate every demo thumbnail (the two local thumbnail workers take the queued jobs):");
+    out.println("  java -jar local-stack/target/local-stack.jar send reprocess-batch \\");
+    out.println("    '{\"batchId\":\"" + java.util.UUID.randomUUID() + "\",\"jobType\":\"reprocess_thumbnails\","
+        + "\"processedBefore\":\"" + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+        + "\",\"requestedBy\":\"operator\"}'");
+    out.println("  it prints the batch's progress until it completes; the new thumbnails are under "
+        + stack.objectStoreRoot().resolve("photobomb-thumbnails") + ".");
     out.println();
     out.println("Ctrl-C stops everything.");
   }
