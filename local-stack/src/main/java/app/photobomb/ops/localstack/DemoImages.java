@@ -1,8 +1,11 @@
 package app.photobomb.ops.localstack;
 
+import app.photobomb.ops.common.thumbnails.ThumbnailSpec;
 import app.photobomb.ops.localstack.DemoCatalog.FaceSpec;
 import app.photobomb.ops.localstack.DemoCatalog.PhotoSpec;
 import app.photobomb.ops.localstack.LocalObjectStore.StoredObject;
+import app.photobomb.ops.thumbnail.render.Thumbnail;
+import app.photobomb.ops.thumbnail.render.ThumbnailRenderer;
 import java.awt.AlphaComposite;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -15,50 +18,32 @@ import java.awt.geom.Ellipse2D;
 import java.awt.geom.Path2D;
 import java.awt.geom.RoundRectangle2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Random;
 import java.util.UUID;
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageOutputStream;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 
-/** Draws the demo photos and encodes them as a JPEG original plus WebP thumbnails. */
+/**
+ * Draws the demo photos and encodes them as a JPEG original plus WebP thumbnails, rendered by the thumbnail-worker's
+ * {@link ThumbnailRenderer} at the default spec, so that demo thumbnails and regenerated ones are the same code.
+ */
 final class DemoImages {
 
-  /** Thumbnail sizes in pixels on the long side, largest first. */
-  static final List<Integer> THUMBNAIL_SIZES = List.of(1024, 512, 256);
-
   private static final float JPEG_QUALITY = 0.9f;
-  private static final float WEBP_QUALITY = 0.8f;
+  private static final ThumbnailRenderer RENDERER = new ThumbnailRenderer(ThumbnailSpec.defaults());
 
   private DemoImages() {}
-
-  static String thumbnailKind(int size) {
-    return "thumb_" + size;
-  }
 
   /** Draws the photo once, then stores its original and every thumbnail; returns the objects original first. */
   static List<StoredObject> store(LocalObjectStore store, UUID userId, PhotoSpec photo) throws IOException {
     BufferedImage original = draw(photo);
     List<StoredObject> stored = new ArrayList<>();
     stored.add(store.put("original", LocalObjectStore.ORIGINALS_BUCKET,
-        LocalObjectStore.originalKey(userId, photo.photoId()), encodeJpeg(original, JPEG_QUALITY)));
-    // Each thumbnail is scaled from the next larger one: 1024 to 512 to 256 are exact halvings, which look as good
-    // as scaling from the original and cost a fraction of it.
-    BufferedImage source = original;
-    for (int size : THUMBNAIL_SIZES) {
-      BufferedImage thumbnail = scaleToLongSide(source, size);
-      source = thumbnail;
-      stored.add(store.put(thumbnailKind(size), LocalObjectStore.THUMBNAILS_BUCKET,
-          LocalObjectStore.thumbnailKey(photo.photoId(), size), encodeWebp(thumbnail, WEBP_QUALITY)));
+        LocalObjectStore.originalKey(userId, photo.photoId()), ThumbnailRenderer.encodeJpeg(original, JPEG_QUALITY)));
+    for (Thumbnail thumbnail : RENDERER.render(original)) {
+      stored.add(store.put(ThumbnailSpec.kind(thumbnail.size()), LocalObjectStore.THUMBNAILS_BUCKET,
+          LocalObjectStore.thumbnailKey(photo.photoId(), thumbnail.size()), thumbnail.webp()));
     }
     return stored;
   }
@@ -159,112 +144,5 @@ final class DemoImages {
     g.fill(new Ellipse2D.Float(face.x() + face.w() * 0.7f - eye / 2, eyeY, eye, eye));
     g.setStroke(new BasicStroke(Math.max(2f, face.w() / 30f), BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
     g.drawArc(face.x() + face.w() / 4, face.y() + face.h() / 2, face.w() / 2, face.h() / 4, 200, 140);
-  }
-
-  /**
-   * Scales so that the long side is exactly {@code longSide}. Large reductions are done in halving steps with
-   * bilinear filtering, because a single bicubic step from 1600 to 256 pixels skips most source pixels and aliases.
-   */
-  static BufferedImage scaleToLongSide(BufferedImage source, int longSide) {
-    int sourceLong = Math.max(source.getWidth(), source.getHeight());
-    int targetWidth;
-    int targetHeight;
-    if (source.getWidth() >= source.getHeight()) {
-      targetWidth = longSide;
-      targetHeight = Math.max(1, Math.round(source.getHeight() * (float) longSide / sourceLong));
-    } else {
-      targetHeight = longSide;
-      targetWidth = Math.max(1, Math.round(source.getWidth() * (float) longSide / sourceLong));
-    }
-
-    BufferedImage current = source;
-    while (Math.max(current.getWidth(), current.getHeight()) / 2 >= longSide) {
-      current = resize(current, current.getWidth() / 2, current.getHeight() / 2,
-          RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-    }
-    if (current.getWidth() == targetWidth && current.getHeight() == targetHeight) {
-      return current;
-    }
-    return resize(current, targetWidth, targetHeight, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
-  }
-
-  private static BufferedImage resize(BufferedImage source, int width, int height, Object interpolation) {
-    BufferedImage target = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = target.createGraphics();
-    try {
-      g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, interpolation);
-      g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
-      g.setRenderingHint(RenderingHints.KEY_ALPHA_INTERPOLATION, RenderingHints.VALUE_ALPHA_INTERPOLATION_QUALITY);
-      g.drawImage(source, 0, 0, width, height, null);
-    } finally {
-      g.dispose();
-    }
-    return target;
-  }
-
-  static byte[] encodeJpeg(BufferedImage image, float quality) throws IOException {
-    return encode(image, writer("image/jpeg", "jpg"), quality, null);
-  }
-
-  /** Encodes lossy WebP through whichever ImageIO WebP writer is registered (webp-imageio in this stack). */
-  static byte[] encodeWebp(BufferedImage image, float quality) throws IOException {
-    return encode(image, writer("image/webp", "webp"), quality, "lossy");
-  }
-
-  private static ImageWriter writer(String mimeType, String formatName) {
-    Iterator<ImageWriter> writers = lookUpWriters(mimeType, formatName);
-    if (!writers.hasNext()) {
-      // The ImageIO registry only sees plugins of the class loader that first touched it; under a nested-jar or
-      // container class loader that can miss webp-imageio, and a rescan from this thread picks it up.
-      ImageIO.scanForPlugins();
-      writers = lookUpWriters(mimeType, formatName);
-    }
-    if (!writers.hasNext()) {
-      throw new IllegalStateException("No ImageIO writer for " + mimeType
-          + "; for WebP put org.sejda.imageio:webp-imageio on the classpath");
-    }
-    return writers.next();
-  }
-
-  private static Iterator<ImageWriter> lookUpWriters(String mimeType, String formatName) {
-    Iterator<ImageWriter> writers = ImageIO.getImageWritersByMIMEType(mimeType);
-    return writers.hasNext() ? writers : ImageIO.getImageWritersByFormatName(formatName);
-  }
-
-  private static byte[] encode(BufferedImage image, ImageWriter writer, float quality, String preferredCompression)
-      throws IOException {
-    ImageWriteParam param = writer.getDefaultWriteParam();
-    if (param.canWriteCompressed()) {
-      param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-      String[] types = param.getCompressionTypes();
-      if (types != null && types.length > 0) {
-        param.setCompressionType(pickCompressionType(types, preferredCompression));
-      }
-      param.setCompressionQuality(quality);
-    }
-    if (param instanceof com.luciad.imageio.webp.WebPWriteParam webp) {
-      // libwebp's method 2 encodes several times faster than its default 4, for a few percent more bytes.
-      webp.setMethod(2);
-    }
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(image.getWidth() * image.getHeight() / 4);
-    // In memory on purpose: ImageIO's default stream would spill to a cache file in java.io.tmpdir.
-    try (ImageOutputStream output = new MemoryCacheImageOutputStream(bytes)) {
-      writer.setOutput(output);
-      writer.write(null, new IIOImage(image, null, null), param);
-    } finally {
-      writer.dispose();
-    }
-    return bytes.toByteArray();
-  }
-
-  private static String pickCompressionType(String[] types, String preferred) {
-    if (preferred != null) {
-      for (String type : types) {
-        if (type.toLowerCase(Locale.ROOT).equals(preferred)) {
-          return type;
-        }
-      }
-    }
-    return types[0];
   }
 }

@@ -26,7 +26,8 @@ class DeploymentDescriptorsTest {
   /** Surefire runs in the module directory, so the repository root is its parent. */
   private static final Path ROOT = Path.of("..");
   private static final List<String> SERVICE_MODULES =
-      List.of("export-service", "deletion-service", "reprocess-service", "scaling-service", "cdn-service");
+      List.of("export-service", "deletion-service", "reprocess-service", "scaling-service", "cdn-service",
+          "thumbnail-worker");
   private static final Set<String> REQUIRED_ENVIRONMENT = Set.of("SPRING_DATASOURCE_URL",
       "SPRING_DATASOURCE_USERNAME", "SPRING_DATASOURCE_PASSWORD", "SPRING_KAFKA_BOOTSTRAP_SERVERS",
       "PHOTOBOMB_MESSAGING_TOPIC_PREFIX");
