@@ -41,7 +41,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The whole system on one machine with only a JDK: a Kafka broker (KRaft), PostgreSQL, Redis, the outbox relay
- * and the five services, with demo data in the database and a local object store. Everything keeps its data under
+ * and the five services with the thumbnail worker, with demo data in the database and a local object store. Everything keeps its data under
  * the local directory, so a restart (after Ctrl-C or a crash) carries on where the last run stopped.
  */
 public final class LocalStack implements AutoCloseable {
@@ -225,6 +225,11 @@ public final class LocalStack implements AutoCloseable {
     // One machine, one replica of each: claims left by a stopped stack need not outlive it by minutes.
     properties.put("photobomb.deletion.claim-lease", "20s");
     properties.put("photobomb.export.lease", "20s");
+    if (service == LocalService.THUMBNAIL_WORKER) {
+      // Two workers (slots, each a worker id of its own), so a reprocess batch is seen shared between them.
+      properties.put("photobomb.worker.concurrency", 2);
+      properties.put("photobomb.worker.lease", "20s");
+    }
     properties.put("logging.register-shutdown-hook", false);
     properties.putAll(settings.serviceProperties());
     return properties.entrySet().stream().map(p -> "--" + p.getKey() + "=" + p.getValue()).toArray(String[]::new);

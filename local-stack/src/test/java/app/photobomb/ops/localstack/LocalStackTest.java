@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.List;
@@ -76,6 +77,7 @@ class LocalStackTest {
       assertThat(endpoints.getProperty("deletion-service.url")).endsWith(":" + ports.get(LocalService.DELETION));
       postgresPort = stack.endpoints().postgresPort();
       exportingADemoUserFromOnePublishedEventGivesADownloadableArchive(stack);
+      reprocessingADemoUsersThumbnailsFromOnePublishedBatchRegeneratesEachOnce(stack);
       deletingADemoUserWithZeroGraceWorksFromOnePublishedEvent(stack);
       terminalTellsWhatEachServiceDidAndTheServersLogToFiles(stack);
     }
@@ -119,6 +121,44 @@ class LocalStackTest {
       }
     } finally {
       Files.deleteIfExists(archive);
+    }
+  }
+
+  /**
+   * The banner's reprocess demo: one published ReprocessBatch queues a job per photo of the user, the local
+   * thumbnail workers regenerate them, and the batch answers accepted, progress and completed.
+   */
+  private static void reprocessingADemoUsersThumbnailsFromOnePublishedBatchRegeneratesEachOnce(LocalStack stack)
+      throws Exception {
+    DemoSummary.DemoUser user = stack.demo().users().get(1);
+    UUID batchId = UUID.randomUUID();
+    String commandId = UUID.randomUUID().toString();
+    Instant sent = Instant.now();
+    CommandSender.send(stack.endpoints().kafkaBootstrapServers(), MessageCatalog.REPROCESS_BATCH,
+        batchId.toString(), commandId,
+        ("{\"batchId\":\"" + batchId + "\",\"jobType\":\"reprocess_thumbnails\",\"userIds\":[\"" + user.userId()
+            + "\"],\"requestedBy\":\"operator\"}").getBytes(StandardCharsets.UTF_8));
+
+    List<CommandAnswers.Answer> answers = CommandAnswers.await(stack.endpoints().kafkaBootstrapServers(), commandId,
+        Duration.ofSeconds(60), answer -> { });
+    assertThat(answers).extracting(CommandAnswers.Answer::name).startsWith("ReprocessBatchAccepted")
+        .endsWith("ReprocessBatchCompleted");
+    tools.jackson.databind.JsonNode completed = new tools.jackson.databind.json.JsonMapper()
+        .readTree(answers.get(answers.size() - 1).json());
+    assertThat(completed.path("done").asInt()).isEqualTo(user.photoCount());
+    assertThat(completed.path("failed").asInt()).isZero();
+
+    try (Connection connection = DriverManager.getConnection(stack.jdbcUrl(), LocalStack.APP_USER,
+        LocalStack.APP_PASSWORD); Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT count(*) FILTER (WHERE processed_at >= '" + sent
+            + "'), count(*) FROM photos WHERE user_id = '" + user.userId() + "'")) {
+      assertThat(rows.next()).isTrue();
+      assertThat(rows.getLong(1)).as("every photo of the user processed again").isEqualTo(rows.getLong(2));
+    }
+    try (KafkaTestClient kafka = new KafkaTestClient(stack.endpoints().kafkaBootstrapServers())) {
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+          assertThat(kafka.readAll(MessageCatalog.THUMBNAILS_REGENERATED.topic())).as("one per photo")
+              .hasSize(user.photoCount()));
     }
   }
 
