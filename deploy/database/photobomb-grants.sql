@@ -7,16 +7,18 @@
 REVOKE ALL ON users, photos, photo_files, albums, album_photos, face_detections, face_clusters, audit_logs,
     processing_jobs
     FROM photobomb_ops_deletion, photobomb_ops_export, photobomb_ops_reprocess, photobomb_ops_scaling,
-         photobomb_ops_cdn;
-REVOKE ALL ON SEQUENCE audit_logs_audit_id_seq
+         photobomb_ops_cdn, photobomb_ops_thumbnail;
+REVOKE ALL ON SEQUENCE audit_logs_audit_id_seq, photo_files_photo_file_id_seq
     FROM photobomb_ops_deletion, photobomb_ops_export, photobomb_ops_reprocess, photobomb_ops_scaling,
-         photobomb_ops_cdn;
+         photobomb_ops_cdn, photobomb_ops_thumbnail;
 
 -- Every service audits its destructive and privileged actions.
 GRANT INSERT ON audit_logs
-    TO photobomb_ops_deletion, photobomb_ops_export, photobomb_ops_reprocess, photobomb_ops_scaling, photobomb_ops_cdn;
+    TO photobomb_ops_deletion, photobomb_ops_export, photobomb_ops_reprocess, photobomb_ops_scaling, photobomb_ops_cdn,
+       photobomb_ops_thumbnail;
 GRANT USAGE ON SEQUENCE audit_logs_audit_id_seq
-    TO photobomb_ops_deletion, photobomb_ops_export, photobomb_ops_reprocess, photobomb_ops_scaling, photobomb_ops_cdn;
+    TO photobomb_ops_deletion, photobomb_ops_export, photobomb_ops_reprocess, photobomb_ops_scaling, photobomb_ops_cdn,
+       photobomb_ops_thumbnail;
 
 -- deletion-service: soft-deletes and restores an account (users.deleted_at only; locking the row needs UPDATE
 -- too) and hard-deletes all of its rows (runbook task 9).
@@ -27,3 +29,16 @@ GRANT SELECT, DELETE ON photos, photo_files, albums, album_photos, face_detectio
 -- export-service: reads an account's data into its archive (runbook task 8).
 GRANT SELECT ON users, photos, photo_files, albums, album_photos, face_detections, face_clusters
     TO photobomb_ops_export;
+
+-- thumbnail-worker: claims, extends and finishes processing jobs (the worker contract, reprocess-service/README.md);
+-- reads a photo, whether its owner is deleted, and its files; points the thumbnail rows at new thumbnails (inserting
+-- missing ones) and moved files at their new store; sets photos.processed_at (UPDATE also lets it lock the row).
+GRANT SELECT (job_id, job_type, status, photo_id, upload_id, attempts, max_attempts, batch_id, worker)
+    ON processing_jobs TO photobomb_ops_thumbnail;
+GRANT UPDATE (status, attempts, worker, lease_until, result, last_error, finished_at, updated_at)
+    ON processing_jobs TO photobomb_ops_thumbnail;
+GRANT SELECT (photo_id, user_id, content_type), UPDATE (processed_at) ON photos TO photobomb_ops_thumbnail;
+GRANT SELECT (user_id, deleted_at) ON users TO photobomb_ops_thumbnail;
+GRANT SELECT, INSERT (photo_id, user_id, kind, provider, bucket, object_key, file_id, size_bytes, sha256),
+    UPDATE (provider, bucket, object_key, file_id, size_bytes, sha256) ON photo_files TO photobomb_ops_thumbnail;
+GRANT USAGE ON SEQUENCE photo_files_photo_file_id_seq TO photobomb_ops_thumbnail;

@@ -11,7 +11,8 @@ public enum DatabaseRole {
   EXPORT("photobomb_ops_export"),
   REPROCESS("photobomb_ops_reprocess"),
   SCALING("photobomb_ops_scaling"),
-  CDN("photobomb_ops_cdn");
+  CDN("photobomb_ops_cdn"),
+  THUMBNAIL("photobomb_ops_thumbnail");
 
   private final String roleName;
 
