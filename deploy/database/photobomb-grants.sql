@@ -8,7 +8,7 @@ REVOKE ALL ON users, photos, photo_files, albums, album_photos, face_detections,
     processing_jobs
     FROM photobomb_ops_deletion, photobomb_ops_export, photobomb_ops_reprocess, photobomb_ops_scaling,
          photobomb_ops_cdn, photobomb_ops_thumbnail;
-REVOKE ALL ON SEQUENCE audit_logs_audit_id_seq, photo_files_photo_file_id_seq
+REVOKE ALL ON SEQUENCE audit_logs_audit_id_seq, photo_files_photo_file_id_seq, processing_jobs_job_id_seq
     FROM photobomb_ops_deletion, photobomb_ops_export, photobomb_ops_reprocess, photobomb_ops_scaling,
          photobomb_ops_cdn, photobomb_ops_thumbnail;
 
@@ -29,6 +29,13 @@ GRANT SELECT, DELETE ON photos, photo_files, albums, album_photos, face_detectio
 -- export-service: reads an account's data into its archive (runbook task 8).
 GRANT SELECT ON users, photos, photo_files, albums, album_photos, face_detections, face_clusters
     TO photobomb_ops_export;
+
+-- reprocess-service: selects photos of live accounts (ids, upload id, processed_at; never e-mails), queues their
+-- jobs, reaps expired leases, cancels queued jobs and records what it reported (runbook task 10).
+GRANT SELECT (user_id, deleted_at) ON users TO photobomb_ops_reprocess;
+GRANT SELECT (photo_id, user_id, upload_id, processed_at) ON photos TO photobomb_ops_reprocess;
+GRANT SELECT, INSERT, UPDATE ON processing_jobs TO photobomb_ops_reprocess;
+GRANT USAGE ON SEQUENCE processing_jobs_job_id_seq TO photobomb_ops_reprocess;
 
 -- thumbnail-worker: claims, extends and finishes processing jobs (the worker contract, reprocess-service/README.md);
 -- reads a photo, whether its owner is deleted, and its files; points the thumbnail rows at new thumbnails (inserting

@@ -4,7 +4,7 @@
 -- Declarative: every run revokes first and grants exactly what follows.
 
 REVOKE ALL ON outbox, inbox, storage_retry, user_deletions, user_deletion_cancels, deletion_tasks, exports,
-    export_purges
+    export_purges, reprocess_batches
     FROM photobomb_ops_relay, photobomb_ops_deletion, photobomb_ops_export, photobomb_ops_reprocess,
          photobomb_ops_scaling, photobomb_ops_cdn;
 REVOKE ALL ON SEQUENCE storage_retry_retry_id_seq, deletion_tasks_task_id_seq, exports_seq_seq
@@ -37,6 +37,9 @@ GRANT USAGE ON SEQUENCE deletion_tasks_task_id_seq TO photobomb_ops_deletion;
 GRANT SELECT, INSERT, UPDATE ON exports TO photobomb_ops_export;
 GRANT USAGE ON SEQUENCE exports_seq_seq TO photobomb_ops_export;
 GRANT SELECT, INSERT, DELETE ON export_purges TO photobomb_ops_export;
+
+-- reprocess-service: its batches (cursors, counts, the enqueuer's claim).
+GRANT SELECT, INSERT, UPDATE ON reprocess_batches TO photobomb_ops_reprocess;
 
 -- The publication the relay (Debezium's pgoutput) reads, created here because only a table's owner may publish it
 -- (the relay runs with publication.autocreate.mode=disabled).

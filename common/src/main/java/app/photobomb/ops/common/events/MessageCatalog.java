@@ -39,6 +39,9 @@ public final class MessageCatalog {
 
   public static final MessageType<ReprocessBatch> REPROCESS_BATCH =
       new MessageType<>("ReprocessBatch", "reprocess-batch", ReprocessBatch.class, COMMAND);
+  public static final MessageType<ReprocessBatchCancelled> REPROCESS_BATCH_CANCELLED =
+      new MessageType<>("ReprocessBatchCancelled", "reprocess-batch-cancelled", ReprocessBatchCancelled.class,
+          COMMAND);
   public static final MessageType<ReprocessBatchAccepted> REPROCESS_BATCH_ACCEPTED =
       new MessageType<>("ReprocessBatchAccepted", "reprocess-batch-accepted", ReprocessBatchAccepted.class, EVENT);
   public static final MessageType<ReprocessBatchProgressed> REPROCESS_BATCH_PROGRESSED =
@@ -73,8 +76,8 @@ public final class MessageCatalog {
       USER_DELETION_REQUESTED, USER_DELETION_CANCELLED, USER_DELETION_SCHEDULED, USER_RESTORED,
       USER_HARD_DELETED, USER_DELETION_FAILED,
       USER_EXPORT_REQUESTED, USER_EXPORT_PROGRESSED, USER_EXPORT_COMPLETED, USER_EXPORT_FAILED,
-      REPROCESS_BATCH, REPROCESS_BATCH_ACCEPTED, REPROCESS_BATCH_PROGRESSED, REPROCESS_BATCH_COMPLETED,
-      REPROCESS_BATCH_FAILED, THUMBNAILS_REGENERATED,
+      REPROCESS_BATCH, REPROCESS_BATCH_CANCELLED, REPROCESS_BATCH_ACCEPTED, REPROCESS_BATCH_PROGRESSED,
+      REPROCESS_BATCH_COMPLETED, REPROCESS_BATCH_FAILED, THUMBNAILS_REGENERATED,
       QUEUE_BACKLOG_DETECTED, QUEUE_BACKLOG_CLEARED, SCALE_WORKERS_REQUESTED, WORKERS_SCALED, SCALING_FAILED,
       CACHE_PURGE_REQUESTED, CACHE_PURGED, CACHE_PURGE_FAILED);
 

@@ -4,7 +4,7 @@ import java.util.UUID;
 
 /** Messages of the reprocessing flow; keyed by batch id. */
 public sealed interface ReprocessMessage extends PhotobombMessage
-    permits ReprocessBatch, ReprocessBatchAccepted, ReprocessBatchProgressed, ReprocessBatchCompleted,
+    permits ReprocessBatch, ReprocessBatchCancelled, ReprocessBatchAccepted, ReprocessBatchProgressed, ReprocessBatchCompleted,
     ReprocessBatchFailed {
 
   UUID batchId();

@@ -55,6 +55,9 @@ final class SampleMessages {
     if (raw == long.class || raw == Long.class) {
       return 42L;
     }
+    if (raw == double.class || raw == Double.class) {
+      return 2.5;
+    }
     if (raw == boolean.class || raw == Boolean.class) {
       return true;
     }
