@@ -6,7 +6,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.LoggerFactory;
 
-/** {@code java -jar benchmarks.jar [messaging|storage|deletion|export]}: picks a benchmark, messaging by default. */
+/** {@code java -jar benchmarks.jar [messaging|storage|deletion|export|reprocess|thumbnails]}: picks a benchmark, messaging by default. */
 public final class BenchmarkLauncher {
 
   /** Every benchmark the launcher offers, by the name that picks it. */
@@ -14,7 +14,9 @@ public final class BenchmarkLauncher {
     MESSAGING(MessagingBenchmark::main),
     STORAGE(StorageBenchmark::main),
     DELETION(DeletionBenchmark::main),
-    EXPORT(ExportBenchmark::main);
+    EXPORT(ExportBenchmark::main),
+    REPROCESS(ReprocessBenchmark::main),
+    THUMBNAILS(ThumbnailsBenchmark::main);
 
     private final Main main;
 

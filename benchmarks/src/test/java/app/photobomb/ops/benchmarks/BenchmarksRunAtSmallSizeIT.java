@@ -34,7 +34,12 @@ class BenchmarksRunAtSmallSizeIT {
           "BENCH_DELETION_CONCURRENCY", "2,4", "BENCH_DELETION_WINDOW_SECONDS", "3"),
           "object phase, concurrency +4, .* calls achieved/ideal " + NUMBER),
       Benchmark.EXPORT, new SmallRun(Map.of("BENCH_EXPORT_MB", "16", "BENCH_EXPORT_PHOTO_MB", "2"),
-          "ratio export / plain copy " + NUMBER));
+          "ratio export / plain copy " + NUMBER),
+      Benchmark.REPROCESS, new SmallRun(Map.of("BENCH_REPROCESS_PHOTOS", "20000", "BENCH_REPROCESS_PHOTOS_PER_USER",
+          "100"), "ratio service / baseline " + NUMBER),
+      Benchmark.THUMBNAILS, new SmallRun(Map.of("BENCH_THUMBNAILS_PHOTOS", "2", "BENCH_THUMBNAILS_WIDTH", "1600",
+          "BENCH_THUMBNAILS_HEIGHT", "1200", "BENCH_THUMBNAILS_ROUNDS", "1", "BENCH_THUMBNAILS_WORKER_JOBS", "4"),
+          "ratio renderer / bare loop " + NUMBER + "[\\s\\S]*ratio worker end to end / bare loop " + NUMBER));
 
   @ParameterizedTest
   @EnumSource(Benchmark.class)
