@@ -108,7 +108,7 @@ public final class ThumbnailsBenchmark {
     out.printf("bare loop (ImageIO decode, one bilinear drawImage per size, WebP q%.1f method 2)  %6.2f photos/s"
         + " = %6.2f thumbnails/s, %,d bytes of WebP a photo%n", spec.quality(), bareRate, bareRate * spec.sizes().size(),
         bareBytes / ((long) count * rounds));
-    out.printf("ThumbnailRenderer (the worker's path: in-memory decode, halving steps, bicubic)  %6.2f photos/s"
+    out.printf("ThumbnailRenderer (the worker's path: in-memory decode, halving steps, bilinear) %6.2f photos/s"
         + " = %6.2f thumbnails/s, %,d bytes of WebP a photo%n", rendered, rendered * spec.sizes().size(),
         rendererBytes / ((long) count * rounds));
     out.printf("ratio renderer / bare loop %.2f (goal >= 0.8), one thread, sizes %s%n", rendered / bareRate,
