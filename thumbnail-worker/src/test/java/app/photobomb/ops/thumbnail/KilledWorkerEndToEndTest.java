@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import app.photobomb.ops.common.events.MessageCatalog;
 import app.photobomb.ops.common.events.ReprocessBatch;
+import app.photobomb.ops.common.events.ReprocessBatchCompleted;
 import app.photobomb.ops.common.messaging.PayloadCodec;
 import app.photobomb.ops.common.messaging.TestCommands;
 import app.photobomb.ops.common.thumbnails.ThumbnailSpec;
@@ -120,7 +121,9 @@ class KilledWorkerEndToEndTest {
           .run(workerArguments().toArray(String[]::new))) {
         ConsumerRecord<String, byte[]> completed = kafka.await(MessageCatalog.REPROCESS_BATCH_COMPLETED.topic(),
             r -> batchId.toString().equals(r.key()), WAIT);
-        assertThat(KafkaTestClient.text(completed)).contains("\"done\":" + PHOTOS).contains("\"failed\":0");
+        ReprocessBatchCompleted outcome = codec.decode(MessageCatalog.REPROCESS_BATCH_COMPLETED, completed.value());
+        assertThat(outcome.done()).isEqualTo(PHOTOS);
+        assertThat(outcome.failed()).isZero();
       }
 
       Map<String, Object> job = jdbc.queryForMap("SELECT status, attempts, worker, last_error FROM processing_jobs"
