@@ -203,9 +203,18 @@ class ScalingEndToEndTest {
   @Test
   void missingDeploymentAnswersScalingFailedNotFound() {
     send(MessageCatalog.QUEUE_BACKLOG_DETECTED, new QueueBacklogDetected("e2e_missing", 500, 100, Instant.now()));
+    String second = UUID.randomUUID().toString();
+    send(MessageCatalog.QUEUE_BACKLOG_DETECTED, new QueueBacklogDetected("e2e_missing", 600, 100, Instant.now()),
+        second);
     ScalingFailed failed = await(MessageCatalog.SCALING_FAILED, "missing-worker", (ScalingFailed f) -> true);
     assertThat(failed.reason()).startsWith("not_found:").contains("photobomb/missing-worker");
     assertThat(failed.namespace()).isEqualTo(NAMESPACE);
+    // the second event fails alike and is not told again within the quiet period
+    Awaitility.await().atMost(WAIT).until(() -> jdbc.queryForObject("SELECT count(*) FROM inbox WHERE consumer = "
+        + "'scaling-service' AND message_id = ?", Integer.class, second) == 1);
+    assertThat(all(MessageCatalog.SCALING_FAILED, "missing-worker")).hasSize(1);
+    assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_logs WHERE action = 'scaling_failed' "
+        + "AND details->>'deployment' = 'missing-worker'", Integer.class)).isOne();
   }
 
   @Test

@@ -20,6 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param manualMaxReplicas most replicas a manual request may set on a deployment no policy names
  * @param monitorInterval how often the monitor reads each queue's depth
  * @param repeatInterval how often the monitor repeats a queue's state while it lasts
+ * @param failureQuietPeriod how long the automatic policy stays quiet after telling a deployment's failure (a
+ *     manual request is always answered)
  * @param monitorLockKey the PostgreSQL advisory lock key that elects the one active monitor
  * @param kubernetes how the Kubernetes API is reached
  */
@@ -33,6 +35,7 @@ public record ScalingProperties(
     @DefaultValue("50") int manualMaxReplicas,
     @DefaultValue("1s") Duration monitorInterval,
     @DefaultValue("5s") Duration repeatInterval,
+    @DefaultValue("1m") Duration failureQuietPeriod,
     @DefaultValue("7312001") long monitorLockKey,
     @DefaultValue Kubernetes kubernetes) {
 

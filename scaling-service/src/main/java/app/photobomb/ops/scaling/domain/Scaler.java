@@ -12,6 +12,7 @@ import app.photobomb.ops.scaling.config.ScalingProperties.QueuePolicy;
 import app.photobomb.ops.scaling.kubernetes.ScaleTarget;
 import app.photobomb.ops.scaling.kubernetes.ScalingFailure;
 import app.photobomb.ops.scaling.kubernetes.WorkerDeployments;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,14 +42,16 @@ public class Scaler {
   private final WorkerDeployments deployments;
   private final AuditLog audit;
   private final Clock clock;
+  private final MeterRegistry meters;
 
   public Scaler(ScalingProperties properties, ScalingState state, WorkerDeployments deployments, AuditLog audit,
-      Clock clock) {
+      Clock clock, MeterRegistry meters) {
     this.properties = properties;
     this.state = state;
     this.deployments = deployments;
     this.audit = audit;
     this.clock = clock;
+    this.meters = meters;
   }
 
   public void backlogDetected(QueueBacklogDetected event, HandlingContext context) {
@@ -175,15 +178,24 @@ public class Scaler {
     details.put("to", to);
     details.put("reason", reason);
     audit.record(null, "workers_scaled", cause.actor(), details);
+    meters.counter("photobomb.scaling.changes", "deployment", target.deployment(),
+        "direction", to > from ? "up" : to < from ? "down" : "none").increment();
     log.info("{}/{} {} {} -> {}: {}", target.namespace(), target.deployment(), target.describe(), from, to, reason);
     cause.context().emit(new WorkersScaled(target.deployment(), target.namespace(), from, to, truncate(reason)));
     return true;
   }
 
   private void failed(String namespace, String deployment, ScalingFailure failure, Cause cause) {
+    // every repeated backlog event would fail alike: the automatic policy tells a failure once per quiet period
+    if (SERVICE.equals(cause.actor()) && !state.firstFailureWithin(key(namespace, deployment), failure.code(),
+        properties.failureQuietPeriod())) {
+      log.debug("{}/{} still cannot be scaled: {}", namespace, deployment, failure.reason());
+      return;
+    }
     Map<String, Object> details = details(namespace, deployment, cause);
     details.put("failure", failure.reason());
     audit.record(null, "scaling_failed", cause.actor(), details);
+    meters.counter("photobomb.scaling.failures", "deployment", deployment, "reason", failure.code()).increment();
     log.warn("{}/{} could not be scaled ({}): {}", namespace, deployment, cause.trigger(), failure.reason());
     cause.context().emit(new ScalingFailed(deployment, namespace, truncate(failure.reason())));
   }

@@ -70,6 +70,12 @@ public class ScalingState {
     redis.opsForValue().set(PREFIX + "scaled-down:" + deployment, Long.toString(at.toEpochMilli()));
   }
 
+  /** Whether this failure of the deployment is new within {@code quiet} (then it is remembered for that long). */
+  public boolean firstFailureWithin(String deployment, String code, Duration quiet) {
+    return Boolean.TRUE.equals(redis.opsForValue().setIfAbsent(PREFIX + "failed:" + deployment + ":" + code, "told",
+        quiet.toMillis(), TimeUnit.MILLISECONDS));
+  }
+
   /** A manual scale wins over the automatic policy until the hold expires. */
   public void hold(String deployment, Duration hold) {
     redis.opsForValue().set(PREFIX + "hold:" + deployment, "manual", hold.toMillis(), TimeUnit.MILLISECONDS);
