@@ -218,6 +218,26 @@ class ScalingEndToEndTest {
   }
 
   @Test
+  void forbiddenAndUnavailableApiAnswerScalingFailedWithTheirReasons() {
+    deployment("locked-worker", 3);
+    deployment("down-worker", 3);
+    server.expect().get().withPath("/apis/apps/v1/namespaces/photobomb/deployments/locked-worker/scale")
+        .andReturn(403, "{\"kind\":\"Status\",\"code\":403,\"reason\":\"Forbidden\"}").always();
+    server.expect().get().withPath("/apis/apps/v1/namespaces/photobomb/deployments/down-worker/scale")
+        .andReturn(503, "{\"kind\":\"Status\",\"code\":503}").always();
+    send(MessageCatalog.SCALE_WORKERS_REQUESTED,
+        new ScaleWorkersRequested("locked-worker", NAMESPACE, 6, "spike", "oncall-ops"));
+    send(MessageCatalog.SCALE_WORKERS_REQUESTED,
+        new ScaleWorkersRequested("down-worker", NAMESPACE, 6, "spike", "oncall-ops"));
+    assertThat(await(MessageCatalog.SCALING_FAILED, "locked-worker", (ScalingFailed f) -> true).reason())
+        .startsWith("forbidden:");
+    assertThat(await(MessageCatalog.SCALING_FAILED, "down-worker", (ScalingFailed f) -> true).reason())
+        .startsWith("api_unavailable:").contains("503");
+    assertThat(replicas("locked-worker")).isEqualTo(3);
+    assertThat(replicas("down-worker")).isEqualTo(3);
+  }
+
+  @Test
   void redeliveredBacklogEventMakesOneScaleCall() {
     deployment("again-worker", 3);
     QueueBacklogDetected event = new QueueBacklogDetected("e2e_again", 300, 100, Instant.now());
