@@ -53,6 +53,9 @@ final class CommandAnswers {
         ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     List<Answer> answers = new ArrayList<>();
+    // A rebalance (a new topic matching the pattern) re-reads from the earliest offset, and a relay may publish an
+    // event twice: each answer is shown once, by its ce_id.
+    java.util.Set<String> seen = new java.util.HashSet<>();
     long deadline = System.nanoTime() + wait.toNanos();
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
       consumer.subscribe(Pattern.compile(String.join("|",
@@ -62,7 +65,7 @@ final class CommandAnswers {
           Header correlation = record.headers().lastHeader(CloudEventHeaders.CORRELATION_ID);
           Header id = record.headers().lastHeader(CloudEventHeaders.ID);
           if (correlation == null || !correlationId.equals(text(correlation))
-              || id != null && correlationId.equals(text(id))) {
+              || id != null && (correlationId.equals(text(id)) || !seen.add(text(id)))) {
             continue;
           }
           Answer answer = new Answer(record.topic(), nameOf(record.topic()),
