@@ -71,7 +71,9 @@ import org.springframework.test.context.DynamicPropertySource;
     "photobomb.scaling.policies[5].queue=e2e_missing", "photobomb.scaling.policies[5].deployment=missing-worker",
     "photobomb.scaling.policies[5].monitored=false",
     "photobomb.scaling.policies[6].queue=e2e_again", "photobomb.scaling.policies[6].deployment=again-worker",
-    "photobomb.scaling.policies[6].monitored=false"})
+    "photobomb.scaling.policies[6].monitored=false",
+    "photobomb.scaling.policies[7].queue=e2e_race", "photobomb.scaling.policies[7].deployment=race-worker",
+    "photobomb.scaling.policies[7].monitored=false"})
 class ScalingEndToEndTest {
 
   // every policy: 3..20 replicas, 50 jobs per replica, backlogged above 100, clear below 20 (the defaults)
@@ -251,6 +253,32 @@ class ScalingEndToEndTest {
     assertThat(writes("/deployments/again-worker")).isEqualTo(2);
     Awaitility.await().atMost(WAIT).untilAsserted(() -> assertThat(all(MessageCatalog.WORKERS_SCALED, "again-worker"))
         .extracting(WorkersScaled::toReplicas).containsExactly(6, 9));
+  }
+
+  @Test
+  void detectedAndClearedHandledAtOnceMakeOneScaleCall() {
+    // the two events come on two topics, so two consumers handle them at the same time; the detected one's read of
+    // the scale is answered slowly (replicas 3), and the cleared ones arrive while it waits
+    deployment("race-worker", 3);
+    server.expect().get().delay(2, TimeUnit.SECONDS)
+        .withPath("/apis/apps/v1/namespaces/photobomb/deployments/race-worker/scale")
+        .andReturn(200, "{\"apiVersion\":\"autoscaling/v1\",\"kind\":\"Scale\",\"metadata\":{\"name\":"
+            + "\"race-worker\",\"namespace\":\"photobomb\"},\"spec\":{\"replicas\":3}}").once();
+    Instant now = Instant.now();
+    List<String> ids = new ArrayList<>(List.of(UUID.randomUUID().toString()));
+    send(MessageCatalog.QUEUE_BACKLOG_DETECTED, new QueueBacklogDetected("e2e_race", 1000, 100, now), ids.get(0));
+    Awaitility.await().atMost(WAIT).until(() -> redis.hasKey("photobomb:scaling:depth:e2e_race"));
+    for (int i = 0; i < 5; i++) {
+      ids.add(UUID.randomUUID().toString());
+      send(MessageCatalog.QUEUE_BACKLOG_CLEARED, new QueueBacklogCleared("e2e_race", 0, now.minusSeconds(10 - i)),
+          ids.get(ids.size() - 1));
+    }
+    Awaitility.await().atMost(WAIT).until(() -> jdbc.queryForObject("SELECT count(*) FROM inbox WHERE consumer = "
+        + "'scaling-service' AND message_id = ANY (?)", Integer.class, (Object) ids.toArray(String[]::new)) == 6);
+    assertThat(replicas("race-worker")).isEqualTo(20);
+    assertThat(writes("/deployments/race-worker")).isOne();
+    Awaitility.await().atMost(WAIT).untilAsserted(() -> assertThat(all(MessageCatalog.WORKERS_SCALED, "race-worker"))
+        .extracting(WorkersScaled::toReplicas).containsExactly(20));
   }
 
   @Test

@@ -29,7 +29,8 @@ import org.springframework.stereotype.Service;
  * replicas of its deployment; more are given at once, fewer only once the stabilization window has asked for no
  * more, by bounded steps. A manual request wins for the hold time. Where an HPA owns the deployment its
  * minReplicas is raised while the backlog lasts, then restored. Runs inside the handler's transaction, so its
- * audit rows and events commit with the inbox record; a call already at its target is not made.
+ * audit rows and events commit with the inbox record, and under the deployment's lock, so that two handlers never
+ * decide on the same replicas; a call already at its target is not made.
  */
 @Service
 public class Scaler {
@@ -39,15 +40,17 @@ public class Scaler {
 
   private final ScalingProperties properties;
   private final ScalingState state;
+  private final DeploymentLock lock;
   private final WorkerDeployments deployments;
   private final AuditLog audit;
   private final Clock clock;
   private final MeterRegistry meters;
 
-  public Scaler(ScalingProperties properties, ScalingState state, WorkerDeployments deployments, AuditLog audit,
-      Clock clock, MeterRegistry meters) {
+  public Scaler(ScalingProperties properties, ScalingState state, DeploymentLock lock, WorkerDeployments deployments,
+      AuditLog audit, Clock clock, MeterRegistry meters) {
     this.properties = properties;
     this.state = state;
+    this.lock = lock;
     this.deployments = deployments;
     this.audit = audit;
     this.clock = clock;
@@ -70,6 +73,7 @@ public class Scaler {
     int wanted = Math.min(command.replicas(), max);
     Cause cause = new Cause(command.requestedBy(), "scale-workers-requested by " + command.requestedBy()
         + (command.reason() == null ? "" : ": " + command.reason()), context);
+    lock.lock(namespace, deployment);
     Optional<ScaleTarget> read = read(namespace, deployment, cause);
     if (read.isEmpty()) {
       return;
@@ -94,9 +98,10 @@ public class Scaler {
       log.debug("{} of queue {}: no policy names it, nothing to scale", type, queue);
       return;
     }
-    state.observe(queue, depth, observedAt);
     String namespace = policy.get().namespace();
     String deployment = policy.get().deployment();
+    lock.lock(namespace, deployment);
+    state.observe(queue, depth, observedAt);
     Cause cause = new Cause(SERVICE, type + " " + queue + " at depth " + depth, context);
     Optional<Duration> held = state.holdRemaining(key(namespace, deployment));
     if (held.isPresent()) {
