@@ -7,6 +7,7 @@ import app.photobomb.ops.common.events.MessageType;
 import app.photobomb.ops.common.events.PhotobombMessage;
 import app.photobomb.ops.common.events.QueueBacklogCleared;
 import app.photobomb.ops.common.events.QueueBacklogDetected;
+import app.photobomb.ops.common.events.QueueBacklogUnresolved;
 import app.photobomb.ops.common.events.ScaleWorkersRequested;
 import app.photobomb.ops.common.events.ScalingFailed;
 import app.photobomb.ops.common.events.WorkersScaled;
@@ -30,6 +31,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
@@ -60,6 +63,8 @@ import org.springframework.test.context.DynamicPropertySource;
     "photobomb.scaling.manual-hold=5s",
     "photobomb.scaling.monitor-interval=100ms",
     "photobomb.scaling.repeat-interval=300ms",
+    "photobomb.scaling.growth-window=2s",
+    "photobomb.scaling.unresolved-after=1s",
     "photobomb.scaling.kubernetes.retries=1",
     "photobomb.scaling.kubernetes.retry-backoff=50ms",
     "photobomb.scaling.policies[0].queue=e2e_rise", "photobomb.scaling.policies[0].deployment=rise-worker",
@@ -73,7 +78,10 @@ import org.springframework.test.context.DynamicPropertySource;
     "photobomb.scaling.policies[6].queue=e2e_again", "photobomb.scaling.policies[6].deployment=again-worker",
     "photobomb.scaling.policies[6].monitored=false",
     "photobomb.scaling.policies[7].queue=e2e_race", "photobomb.scaling.policies[7].deployment=race-worker",
-    "photobomb.scaling.policies[7].monitored=false"})
+    "photobomb.scaling.policies[7].monitored=false",
+    "photobomb.scaling.policies[8].queue=e2e_grow", "photobomb.scaling.policies[8].deployment=grow-worker",
+    "photobomb.scaling.policies[8].max-replicas=4",
+    "photobomb.scaling.policies[9].queue=e2e_hold", "photobomb.scaling.policies[9].deployment=hold-worker"})
 class ScalingEndToEndTest {
 
   // every policy: 3..20 replicas, 50 jobs per replica, backlogged above 100, clear below 20 (the defaults)
@@ -141,6 +149,8 @@ class ScalingEndToEndTest {
     assertThat(Duration.between(cleared, Instant.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
     Awaitility.await().atMost(WAIT).untilAsserted(() -> assertThat(all(MessageCatalog.WORKERS_SCALED, "fall-worker"))
         .extracting(WorkersScaled::toReplicas).containsExactly(20, 15, 10, 5, 3));
+    // a deep queue that does not grow is not unresolved, even at the maximum
+    assertThat(all(MessageCatalog.QUEUE_BACKLOG_UNRESOLVED, "e2e_fall")).isEmpty();
   }
 
   @Test
@@ -200,6 +210,44 @@ class ScalingEndToEndTest {
     Awaitility.await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(5))
         .until(() -> replicas("manual-worker") == 20);
     Awaitility.await().atMost(WAIT).until(() -> replicas("manual-worker") == 3);
+  }
+
+  @Test
+  void manualHoldTimeOfTheRequestOutlastsTheConfiguredHold() {
+    deployment("hold-worker", 3);
+    send(MessageCatalog.SCALE_WORKERS_REQUESTED,
+        new ScaleWorkersRequested("hold-worker", NAMESPACE, 10, "campaign", "oncall-ops", 60L));
+    Awaitility.await().atMost(WAIT).until(() -> replicas("hold-worker") == 10);
+    assertThat(await(MessageCatalog.WORKERS_SCALED, "hold-worker", (WorkersScaled w) -> true).reason())
+        .contains("held 1 min").contains("campaign");
+    // the configured hold (5 s) and the window (3 s) pass while the monitor keeps saying e2e_hold is clear
+    Awaitility.await().during(Duration.ofSeconds(9)).atMost(Duration.ofSeconds(10))
+        .until(() -> replicas("hold-worker") == 10);
+  }
+
+  @Test
+  void queueGrowingAtItsMaximumIsToldUnresolvedOnce() {
+    deployment("grow-worker", 3);
+    push("e2e_grow", 300);
+    ScheduledExecutorService producer = Executors.newSingleThreadScheduledExecutor();
+    try {
+      producer.scheduleAtFixedRate(() -> push("e2e_grow", 20), 0, 100, TimeUnit.MILLISECONDS);
+      QueueBacklogUnresolved unresolved = await(MessageCatalog.QUEUE_BACKLOG_UNRESOLVED, "e2e_grow",
+          (QueueBacklogUnresolved u) -> true);
+      assertThat(unresolved.deployment()).isEqualTo("grow-worker");
+      assertThat(unresolved.replicas()).isEqualTo(4);
+      assertThat(unresolved.growthPerSecond()).isPositive();
+      assertThat(Duration.between(unresolved.since(), unresolved.observedAt()))
+          .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+      assertThat(replicas("grow-worker")).isEqualTo(4);
+      // the monitor's detected events carry the growth and the head item's age; the warning is not repeated
+      Awaitility.await().atMost(WAIT).until(() -> all(MessageCatalog.QUEUE_BACKLOG_DETECTED, "e2e_grow").stream()
+          .anyMatch(d -> d.growthPerSecond() != null && d.growthPerSecond() > 50 && d.oldestItemAgeSeconds() != null
+              && d.oldestItemAgeSeconds() >= 1));
+      assertThat(all(MessageCatalog.QUEUE_BACKLOG_UNRESOLVED, "e2e_grow")).hasSize(1);
+    } finally {
+      producer.shutdownNow();
+    }
   }
 
   @Test

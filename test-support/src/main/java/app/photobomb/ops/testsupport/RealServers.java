@@ -11,6 +11,7 @@ import org.flywaydb.core.Flyway;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.SpringApplication;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
@@ -129,7 +130,9 @@ public final class RealServers {
       }
       Servers servers = mode == ServerMode.TESTCONTAINERS ? ContainerServers.start()
           : EmbeddedServers.start(ServerPorts.ANY_FREE, null);
-      Runtime.getRuntime().addShutdownHook(new Thread(servers::close, "real-servers-shutdown"));
+      // after the Spring contexts have closed (a JVM hook of its own would race them: the outbox relay's Debezium
+      // engine then waited on a database already stopped, and surefire killed the fork 30 s later)
+      SpringApplication.getShutdownHandlers().add(servers::close);
       log.info("real servers for this JVM: {}", servers.description());
       return servers;
     }

@@ -58,6 +58,8 @@ public final class MessageCatalog {
       new MessageType<>("QueueBacklogDetected", "queue-backlog-detected", QueueBacklogDetected.class, EVENT);
   public static final MessageType<QueueBacklogCleared> QUEUE_BACKLOG_CLEARED =
       new MessageType<>("QueueBacklogCleared", "queue-backlog-cleared", QueueBacklogCleared.class, EVENT);
+  public static final MessageType<QueueBacklogUnresolved> QUEUE_BACKLOG_UNRESOLVED =
+      new MessageType<>("QueueBacklogUnresolved", "queue-backlog-unresolved", QueueBacklogUnresolved.class, EVENT);
   public static final MessageType<ScaleWorkersRequested> SCALE_WORKERS_REQUESTED =
       new MessageType<>("ScaleWorkersRequested", "scale-workers-requested", ScaleWorkersRequested.class, COMMAND);
   public static final MessageType<WorkersScaled> WORKERS_SCALED =
@@ -78,7 +80,8 @@ public final class MessageCatalog {
       USER_EXPORT_REQUESTED, USER_EXPORT_PROGRESSED, USER_EXPORT_COMPLETED, USER_EXPORT_FAILED,
       REPROCESS_BATCH, REPROCESS_BATCH_CANCELLED, REPROCESS_BATCH_ACCEPTED, REPROCESS_BATCH_PROGRESSED,
       REPROCESS_BATCH_COMPLETED, REPROCESS_BATCH_FAILED, THUMBNAILS_REGENERATED,
-      QUEUE_BACKLOG_DETECTED, QUEUE_BACKLOG_CLEARED, SCALE_WORKERS_REQUESTED, WORKERS_SCALED, SCALING_FAILED,
+      QUEUE_BACKLOG_DETECTED, QUEUE_BACKLOG_CLEARED, QUEUE_BACKLOG_UNRESOLVED, SCALE_WORKERS_REQUESTED,
+      WORKERS_SCALED, SCALING_FAILED,
       CACHE_PURGE_REQUESTED, CACHE_PURGED, CACHE_PURGE_FAILED);
 
   private static final Map<Class<?>, MessageType<?>> BY_PAYLOAD =

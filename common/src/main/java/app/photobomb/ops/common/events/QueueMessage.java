@@ -2,7 +2,7 @@ package app.photobomb.ops.common.events;
 
 /** Messages about work-queue depth; keyed by queue name. */
 public sealed interface QueueMessage extends PhotobombMessage
-    permits QueueBacklogDetected, QueueBacklogCleared {
+    permits QueueBacklogDetected, QueueBacklogCleared, QueueBacklogUnresolved {
 
   String queue();
 

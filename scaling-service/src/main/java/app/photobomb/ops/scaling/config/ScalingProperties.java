@@ -20,6 +20,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param manualMaxReplicas most replicas a manual request may set on a deployment no policy names
  * @param monitorInterval how often the monitor reads each queue's depth
  * @param repeatInterval how often the monitor repeats a queue's state while it lasts
+ * @param growthWindow the span of recent depths the monitor's growth rate is taken over
+ * @param unresolvedAfter how long a queue must keep growing at its deployment's maximum before it is told unresolved
+ * @param unresolvedRepeat least time between two queue-backlog-unresolved warnings of one queue
  * @param failureQuietPeriod how long the automatic policy stays quiet after telling a deployment's failure (a
  *     manual request is always answered)
  * @param monitorLockKey the PostgreSQL advisory lock key that elects the one active monitor
@@ -35,6 +38,9 @@ public record ScalingProperties(
     @DefaultValue("50") int manualMaxReplicas,
     @DefaultValue("1s") Duration monitorInterval,
     @DefaultValue("5s") Duration repeatInterval,
+    @DefaultValue("10s") Duration growthWindow,
+    @DefaultValue("60s") Duration unresolvedAfter,
+    @DefaultValue("5m") Duration unresolvedRepeat,
     @DefaultValue("1m") Duration failureQuietPeriod,
     @DefaultValue("7312001") long monitorLockKey,
     @DefaultValue Kubernetes kubernetes) {

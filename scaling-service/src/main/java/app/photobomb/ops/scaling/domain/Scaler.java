@@ -3,6 +3,7 @@ package app.photobomb.ops.scaling.domain;
 import app.photobomb.ops.common.audit.AuditLog;
 import app.photobomb.ops.common.events.QueueBacklogCleared;
 import app.photobomb.ops.common.events.QueueBacklogDetected;
+import app.photobomb.ops.common.events.QueueBacklogUnresolved;
 import app.photobomb.ops.common.events.ScaleWorkersRequested;
 import app.photobomb.ops.common.events.ScalingFailed;
 import app.photobomb.ops.common.events.WorkersScaled;
@@ -58,11 +59,20 @@ public class Scaler {
   }
 
   public void backlogDetected(QueueBacklogDetected event, HandlingContext context) {
-    observed(event.queue(), event.depth(), event.observedAt(), "queue-backlog-detected", context);
+    Optional<Replicas> now = observed(event.queue(), event.depth(), event.observedAt(), "queue-backlog-detected",
+        context);
+    boolean growing = event.growthPerSecond() != null && event.growthPerSecond() > 0;
+    if (now.isEmpty() || !growing || now.get().current() < Math.min(now.get().ceiling(),
+        properties.policy(event.queue()).orElseThrow().maxReplicas())) {
+      state.notGrowingAtMax(event.queue());
+      return;
+    }
+    warnIfUnresolved(event, now.get(), context);
   }
 
   public void backlogCleared(QueueBacklogCleared event, HandlingContext context) {
     observed(event.queue(), event.depth(), event.observedAt(), "queue-backlog-cleared", context);
+    state.notGrowingAtMax(event.queue());
   }
 
   /** A person's or a system's scale: clamped to the deployment's max, held against the automatic policy. */
@@ -80,11 +90,15 @@ public class Scaler {
     }
     ScaleTarget target = read.get();
     int to = target.viaHpa() ? Math.max(target.floor(), Math.min(wanted, target.hpaMaxReplicas())) : wanted;
-    String why = "manual, held " + properties.manualHold().toMinutes() + " min: " + cause.trigger();
+    Duration hold = command.holdSeconds() == null ? properties.manualHold() : Duration.ofSeconds(command.holdSeconds());
+    String why = "manual, held " + (hold.toSecondsPart() == 0 && !hold.isZero() ? hold.toMinutes() + " min"
+        : hold.toSeconds() + " s") + ": " + cause.trigger();
     if (!change(target, to, why, cause)) {
       return;
     }
-    state.hold(key(namespace, deployment), properties.manualHold());
+    if (!hold.isZero()) {
+      state.hold(key(namespace, deployment), hold);
+    }
     if (command.replicas() > max) {
       context.emit(new ScalingFailed(deployment, namespace, ScalingFailure.ABOVE_MAX + ": " + command.replicas()
           + " replicas asked, more than the " + max + " the policy allows (PHOTOBOMB_SCALING_POLICIES_n_MAXREPLICAS); "
@@ -92,11 +106,13 @@ public class Scaler {
     }
   }
 
-  private void observed(String queue, long depth, Instant observedAt, String type, HandlingContext context) {
+  /** The deployment's replicas after the policy acted on the depth; empty when held, unknown or unreadable. */
+  private Optional<Replicas> observed(String queue, long depth, Instant observedAt, String type,
+      HandlingContext context) {
     Optional<QueuePolicy> policy = properties.policy(queue);
     if (policy.isEmpty()) {
       log.debug("{} of queue {}: no policy names it, nothing to scale", type, queue);
-      return;
+      return Optional.empty();
     }
     String namespace = policy.get().namespace();
     String deployment = policy.get().deployment();
@@ -107,21 +123,22 @@ public class Scaler {
     if (held.isPresent()) {
       log.info("{}: {}/{} is held by a manual scale for {} more; the automatic policy waits", cause.trigger(),
           namespace, deployment, held.get());
-      return;
+      return Optional.empty();
     }
-    reconcile(namespace, deployment, cause);
+    return reconcile(namespace, deployment, cause);
   }
 
-  private void reconcile(String namespace, String deployment, Cause cause) {
+  private Optional<Replicas> reconcile(String namespace, String deployment, Cause cause) {
     List<QueuePolicy> policies = properties.policiesOf(namespace, deployment);
     int wanted = policies.stream().mapToInt(p -> p.desiredReplicas(state.depth(p.queue()).orElse(0))).max()
         .orElseThrow();
     int least = policies.stream().mapToInt(QueuePolicy::minReplicas).max().orElseThrow();
     Optional<ScaleTarget> read = read(namespace, deployment, cause);
     if (read.isEmpty()) {
-      return;
+      return Optional.empty();
     }
     ScaleTarget target = read.get();
+    int ceiling = target.viaHpa() ? target.hpaMaxReplicas() : Integer.MAX_VALUE;
     // An HPA keeps its own minimum unless a backlog asks for more.
     int goal = target.viaHpa() ? (wanted > least ? Math.min(Math.max(wanted, target.floor()), target.hpaMaxReplicas())
         : target.floor()) : wanted;
@@ -130,30 +147,50 @@ public class Scaler {
     state.recommend(key, goal, now, properties.stabilizationWindow());
     int current = target.current();
     if (goal > current) {
-      change(target, goal, "backlog: " + cause.trigger() + " asks for " + wanted + " replicas", cause);
-      return;
+      boolean changed = change(target, goal, "backlog: " + cause.trigger() + " asks for " + wanted + " replicas",
+          cause);
+      return Optional.of(new Replicas(changed ? goal : current, ceiling));
     }
+    Optional<Replicas> unchanged = Optional.of(new Replicas(current, ceiling));
     if (goal == current) {
-      return;
+      return unchanged;
     }
     Optional<Instant> since = state.recommendingSince(key);
     if (since.isEmpty() || since.get().plus(properties.stabilizationWindow()).isAfter(now)) {
-      return;
+      return unchanged;
     }
     Optional<Instant> lastDown = state.lastScaleDown(key);
     if (lastDown.isPresent() && lastDown.get().plus(properties.scaleDownPeriod()).isAfter(now)) {
-      return;
+      return unchanged;
     }
     int stable = Math.max(goal, state.highestRecommendation(key));
     int to = Math.max(Math.max(stable, current - properties.scaleDownStep()), target.floor());
     if (to >= current) {
-      return;
+      return unchanged;
     }
-    if (change(target, to, "scale-down: nothing asked for more than " + stable + " replicas for "
+    if (!change(target, to, "scale-down: nothing asked for more than " + stable + " replicas for "
         + properties.stabilizationWindow().toSeconds() + " s (" + cause.trigger() + "), at most "
         + properties.scaleDownStep() + " per step", cause)) {
-      state.scaledDown(key, now);
+      return unchanged;
     }
+    state.scaledDown(key, now);
+    return Optional.of(new Replicas(to, ceiling));
+  }
+
+  /** A queue growing at its deployment's maximum for the unresolved time is told, once per repeat. */
+  private void warnIfUnresolved(QueueBacklogDetected event, Replicas replicas, HandlingContext context) {
+    Instant since = state.growingAtMaxSince(event.queue(), event.observedAt());
+    if (since.plus(properties.unresolvedAfter()).isAfter(event.observedAt())
+        || !state.firstUnresolvedWithin(event.queue(), properties.unresolvedRepeat())) {
+      return;
+    }
+    QueuePolicy policy = properties.policy(event.queue()).orElseThrow();
+    meters.counter("photobomb.scaling.unresolved", "queue", event.queue()).increment();
+    log.warn("queue {} keeps growing ({} items/s, depth {}) with {}/{} at its maximum of {} replicas since {}: "
+        + "more workers will not come by themselves", event.queue(), event.growthPerSecond(), event.depth(),
+        policy.namespace(), policy.deployment(), replicas.current(), since);
+    context.emit(new QueueBacklogUnresolved(event.queue(), policy.deployment(), policy.namespace(), event.depth(),
+        replicas.current(), event.growthPerSecond(), since, event.observedAt()));
   }
 
   private Optional<ScaleTarget> read(String namespace, String deployment, Cause cause) {
@@ -220,6 +257,10 @@ public class Scaler {
 
   private static String truncate(String reason) {
     return reason.length() <= 1000 ? reason : reason.substring(0, 999) + "…";
+  }
+
+  /** A deployment's replicas (or raised HPA minimum) now, and the most the Kubernetes side allows (an HPA's max). */
+  private record Replicas(int current, int ceiling) {
   }
 
   /** Who or what caused a change (an operator, or this service for an event), said in one phrase. */

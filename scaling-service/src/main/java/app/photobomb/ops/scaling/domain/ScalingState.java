@@ -72,8 +72,30 @@ public class ScalingState {
 
   /** Whether this failure of the deployment is new within {@code quiet} (then it is remembered for that long). */
   public boolean firstFailureWithin(String deployment, String code, Duration quiet) {
-    return Boolean.TRUE.equals(redis.opsForValue().setIfAbsent(PREFIX + "failed:" + deployment + ":" + code, "told",
-        quiet.toMillis(), TimeUnit.MILLISECONDS));
+    return firstWithin("failed:" + deployment + ":" + code, quiet);
+  }
+
+  /** Whether the queue's unresolved backlog was not told within {@code quiet} (then it is told now). */
+  public boolean firstUnresolvedWithin(String queue, Duration quiet) {
+    return firstWithin("unresolved:" + queue, quiet);
+  }
+
+  /** Since when the queue has been growing with its deployment at the maximum; {@code at} if it starts now. */
+  public Instant growingAtMaxSince(String queue, Instant at) {
+    String key = PREFIX + "growing-at-max:" + queue;
+    redis.opsForValue().setIfAbsent(key, Long.toString(at.toEpochMilli()));
+    String since = redis.opsForValue().get(key);
+    return since == null ? at : Instant.ofEpochMilli(Long.parseLong(since));
+  }
+
+  /** The queue stopped growing, or its deployment may have more replicas. */
+  public void notGrowingAtMax(String queue) {
+    redis.delete(PREFIX + "growing-at-max:" + queue);
+  }
+
+  private boolean firstWithin(String subject, Duration quiet) {
+    return Boolean.TRUE.equals(redis.opsForValue().setIfAbsent(PREFIX + subject, "told", quiet.toMillis(),
+        TimeUnit.MILLISECONDS));
   }
 
   /** A manual scale wins over the automatic policy until the hold expires. */

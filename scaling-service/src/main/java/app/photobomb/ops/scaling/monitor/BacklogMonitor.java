@@ -15,7 +15,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Reads each configured queue's depth (LLEN) and tells a backlog: detected above the queue's threshold, cleared
+ * Reads each configured queue's depth (LLEN) and head item (LINDEX 0, for its age) and tells a backlog, with the
+ * depth's growth rate over the recent window: detected above the queue's threshold, cleared
  * below its lower clear threshold (between the two the state stays). It emits on a change of state, when a backlog
  * asks for more replicas than at its last event, and otherwise repeats the state every repeat interval, never more.
  * Only the replica that holds the monitor lock reads.
@@ -30,6 +31,7 @@ public class BacklogMonitor {
   private final TransactionTemplate transactions;
   private final Clock clock;
   private final Map<String, Told> told = new HashMap<>();
+  private final Map<String, QueueTrend> trends = new HashMap<>();
 
   public BacklogMonitor(ScalingProperties properties, StringRedisTemplate redis, MonitorLeadership leadership,
       Outbox outbox, TransactionTemplate transactions, Clock clock) {
@@ -44,6 +46,7 @@ public class BacklogMonitor {
   public synchronized void runOnce() {
     if (!leadership.holds()) {
       told.clear();
+      trends.clear();
       return;
     }
     for (QueuePolicy policy : properties.policies()) {
@@ -51,11 +54,15 @@ public class BacklogMonitor {
         continue;
       }
       Long size = redis.opsForList().size(policy.queue());
-      observe(policy, size == null ? 0 : size, clock.instant());
+      long depth = size == null ? 0 : size;
+      Instant now = clock.instant();
+      QueueTrend trend = trends.computeIfAbsent(policy.queue(), q -> new QueueTrend(properties.growthWindow()));
+      trend.sample(depth, depth == 0 ? null : redis.opsForList().index(policy.queue(), 0), now);
+      observe(policy, depth, trend, now);
     }
   }
 
-  private void observe(QueuePolicy policy, long depth, Instant now) {
+  private void observe(QueuePolicy policy, long depth, QueueTrend trend, Instant now) {
     Told last = told.get(policy.queue());
     Boolean backlogged = depth > policy.threshold() ? Boolean.TRUE
         : depth < policy.clearThreshold() ? Boolean.FALSE : last == null ? null : last.backlogged();
@@ -69,8 +76,8 @@ public class BacklogMonitor {
     if (!due) {
       return;
     }
-    PhotobombMessage event = backlogged ? new QueueBacklogDetected(policy.queue(), depth, policy.threshold(), now)
-        : new QueueBacklogCleared(policy.queue(), depth, now);
+    PhotobombMessage event = backlogged ? new QueueBacklogDetected(policy.queue(), depth, policy.threshold(), now,
+        trend.growthPerSecond(), trend.oldestItemAgeSeconds(now)) : new QueueBacklogCleared(policy.queue(), depth, now);
     transactions.executeWithoutResult(status -> outbox.emit(event, null));
     told.put(policy.queue(), new Told(backlogged, replicas, now));
   }
