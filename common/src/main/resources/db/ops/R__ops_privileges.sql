@@ -4,10 +4,11 @@
 -- Declarative: every run revokes first and grants exactly what follows.
 
 REVOKE ALL ON outbox, inbox, storage_retry, user_deletions, user_deletion_cancels, deletion_tasks, exports,
-    export_purges, reprocess_batches
+    export_purges, reprocess_batches, cdn_purges, cdn_purge_calls, cdn_purge_targets
     FROM photobomb_ops_relay, photobomb_ops_deletion, photobomb_ops_export, photobomb_ops_reprocess,
          photobomb_ops_scaling, photobomb_ops_cdn;
-REVOKE ALL ON SEQUENCE storage_retry_retry_id_seq, deletion_tasks_task_id_seq, exports_seq_seq
+REVOKE ALL ON SEQUENCE storage_retry_retry_id_seq, deletion_tasks_task_id_seq, exports_seq_seq,
+    cdn_purge_calls_call_id_seq
     FROM photobomb_ops_deletion, photobomb_ops_export, photobomb_ops_reprocess, photobomb_ops_scaling,
          photobomb_ops_cdn;
 
@@ -40,6 +41,10 @@ GRANT SELECT, INSERT, DELETE ON export_purges TO photobomb_ops_export;
 
 -- reprocess-service: its batches (cursors, counts, the enqueuer's claim).
 GRANT SELECT, INSERT, UPDATE ON reprocess_batches TO photobomb_ops_reprocess;
+
+-- cdn-service: its purges, their targets and the Cloudflare calls.
+GRANT SELECT, INSERT, UPDATE ON cdn_purges, cdn_purge_calls, cdn_purge_targets TO photobomb_ops_cdn;
+GRANT USAGE ON SEQUENCE cdn_purge_calls_call_id_seq TO photobomb_ops_cdn;
 
 -- The publication the relay (Debezium's pgoutput) reads, created here because only a table's owner may publish it
 -- (the relay runs with publication.autocreate.mode=disabled).

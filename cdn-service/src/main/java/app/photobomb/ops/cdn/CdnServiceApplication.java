@@ -1,10 +1,12 @@
 package app.photobomb.ops.cdn;
 
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 
 /** The cdn-service: see this module's README for what it consumes, emits and touches. */
 @SpringBootApplication
+@ConfigurationPropertiesScan
 public class CdnServiceApplication {
 
   /** Its configuration file is named after the service, so that several services can share one class path. */
