@@ -32,7 +32,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The worker loop of the contract (reprocess-service/README.md): {@code concurrency} slots, each a worker id of its
  * own that takes one item at a time, claims its job, runs the handler of its type while the lease is extended, and
  * finishes it (done in one transaction with the result's writes, or failed / queued again). Stopping (SIGTERM) lets
- * every slot finish the job in hand and take no other.
+ * every slot finish the job in hand and take no other; a job still unfinished after the shutdown grace is returned.
  */
 public final class JobWorker implements SmartLifecycle {
 
@@ -111,15 +111,10 @@ public final class JobWorker implements SmartLifecycle {
     }
     running = false;
     stopping.countDown();
-    log.info("thumbnail-worker {} stopping: finishing the jobs in hand", workerId);
-    for (Slot slot : slots) {
-      try {
-        slot.thread.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
+    log.info("thumbnail-worker {} stopping: finishing the jobs in hand (grace {})", workerId,
+        properties.shutdownGrace());
+    awaitSlots(properties.shutdownGrace());
+    returnUnfinished();
     keeper.shutdownNow();
     for (Slot slot : slots) {
       try {
@@ -129,6 +124,55 @@ public final class JobWorker implements SmartLifecycle {
       }
     }
     log.info("thumbnail-worker {} stopped", workerId);
+  }
+
+  private void awaitSlots(Duration grace) {
+    long deadline = System.nanoTime() + grace.toNanos();
+    for (Slot slot : slots) {
+      try {
+        // join(0) waits forever, hence at least 1 ms
+        slot.thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /**
+   * Gives back the jobs still in hand after the grace (a pod's SIGKILL follows soon): queued again without their
+   * attempt counted, items to the head of their queues, so another worker takes them now rather than after the lease.
+   * Their slots learn it as a lost lease and commit nothing.
+   */
+  private void returnUnfinished() {
+    for (Slot slot : slots) {
+      InHand hand = slot.inHand;
+      if (hand == null || !slot.thread.isAlive()) {
+        continue;
+      }
+      hand.lost.set(true);
+      ClaimedJob job = hand.job;
+      try {
+        if (jobs.release(job.jobId(), slot.queues.worker())) {
+          slot.queues.putBack(hand.item);
+          log.warn("job {} {} photo {} unfinished after the shutdown grace of {}; returned to {}", job.jobId(),
+              job.jobType(), shortId(job.photoId()), properties.shutdownGrace(), hand.item.queue());
+        }
+      } catch (RuntimeException e) {
+        log.warn("job {} {} could not be returned; the reaper queues it again once its lease expires", job.jobId(),
+            job.jobType(), e);
+      }
+    }
+  }
+
+  /** The stop came while the slot waited on the queue: the item it got goes back untaken. */
+  private void putBackUntaken(Slot slot, QueueItem item) {
+    try {
+      slot.queues.putBack(item);
+    } catch (RuntimeException e) {
+      log.warn("{} could not put item {} back on {}; the reaper does once its key expires", slot.queues.worker(),
+          item.value(), item.queue(), e);
+    }
   }
 
   @Override
@@ -155,6 +199,10 @@ public final class JobWorker implements SmartLifecycle {
       }
       if (item == null) {
         continue;
+      }
+      if (!running) {
+        putBackUntaken(slot, item);
+        break;
       }
       try {
         process(slot, item);
@@ -199,7 +247,7 @@ public final class JobWorker implements SmartLifecycle {
       return;
     }
     ClaimedJob job = claimed.get();
-    InHand hand = new InHand(job);
+    InHand hand = new InHand(job, item);
     slot.inHand = hand;
     long started = System.nanoTime();
     log.info("job {} {} photo {} claimed by {} (attempt {} of {})", jobId, job.jobType(), shortId(job.photoId()),
@@ -326,13 +374,15 @@ public final class JobWorker implements SmartLifecycle {
     }
   }
 
-  /** A job in hand and whether its lease was lost. */
+  /** A job in hand, its queue item, and whether its lease was lost. */
   private static final class InHand {
     final ClaimedJob job;
+    final QueueItem item;
     final AtomicBoolean lost = new AtomicBoolean();
 
-    InHand(ClaimedJob job) {
+    InHand(ClaimedJob job, QueueItem item) {
       this.job = job;
+      this.item = item;
     }
   }
 
