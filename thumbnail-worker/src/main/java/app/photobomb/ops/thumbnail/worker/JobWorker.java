@@ -11,10 +11,10 @@ import app.photobomb.ops.thumbnail.jobs.ProcessingJobs;
 import app.photobomb.ops.thumbnail.queue.JobQueues;
 import app.photobomb.ops.thumbnail.queue.QueueItem;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,7 +32,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The worker loop of the contract (reprocess-service/README.md): {@code concurrency} slots, each a worker id of its
  * own that takes one item at a time, claims its job, runs the handler of its type while the lease is extended, and
  * finishes it (done in one transaction with the result's writes, or failed / queued again). Stopping (SIGTERM) lets
- * every slot finish the job in hand and take no other.
+ * every slot finish the job in hand and take no other; {@link #resize} adds slots or stops some of them alike.
  */
 public final class JobWorker implements SmartLifecycle {
 
@@ -47,7 +47,8 @@ public final class JobWorker implements SmartLifecycle {
   private final WorkerMetrics metrics;
   private final String workerId;
 
-  private final List<Slot> slots = new ArrayList<>();
+  // the lease keeper reads it while resize changes it
+  private final List<Slot> slots = new CopyOnWriteArrayList<>();
   private final CountDownLatch stopping = new CountDownLatch(1);
   private volatile boolean running;
   private ScheduledExecutorService keeper;
@@ -65,7 +66,7 @@ public final class JobWorker implements SmartLifecycle {
     this.workerId = workerId;
   }
 
-  /** The worker ids of this process's slots, {@code <id>-1} to {@code <id>-<concurrency>}. */
+  /** The worker ids of this process's slots, {@code <id>-1} to {@code <id>-<slots>} (concurrency, or as resized). */
   public List<String> workerIds() {
     return slots.stream().map(slot -> slot.queues.worker()).toList();
   }
@@ -84,12 +85,7 @@ public final class JobWorker implements SmartLifecycle {
     long third = Math.max(1, properties.lease().toMillis() / 3);
     keeper.scheduleWithFixedDelay(this::keepLeases, third, third, TimeUnit.MILLISECONDS);
     running = true;
-    for (Slot slot : slots) {
-      slot.thread = new Thread(() -> run(slot), "thumbnail-" + slot.queues.worker());
-      // stop() waits for the job in hand; a JVM that exits without stopping the context must not wait on it
-      slot.thread.setDaemon(true);
-      slot.thread.start();
-    }
+    slots.forEach(this::startThread);
     log.info("thumbnail-worker {} takes {} from {} ({} at a time, lease {})", workerId, handlers.keySet(),
         properties.queues(), properties.concurrency(), properties.lease());
   }
@@ -112,7 +108,52 @@ public final class JobWorker implements SmartLifecycle {
     running = false;
     stopping.countDown();
     log.info("thumbnail-worker {} stopping: finishing the jobs in hand", workerId);
-    for (Slot slot : slots) {
+    join(slots);
+    keeper.shutdownNow();
+    retire(slots);
+    log.info("thumbnail-worker {} stopped", workerId);
+  }
+
+  /**
+   * Runs {@code count} slots from now on (e.g. a deployment's replica count): new slots start taking jobs at once;
+   * removed ones (the highest numbered) stop as on SIGTERM, finishing the job in hand, and this returns once they
+   * have. Returns the slot count before.
+   */
+  public synchronized int resize(int count) {
+    if (count < 0) {
+      throw new IllegalArgumentException("slots are at least 0: " + count);
+    }
+    int before = slots.size();
+    if (!running) {
+      return before;
+    }
+    for (int n = before + 1; n <= count; n++) {
+      Slot slot = new Slot(new JobQueues(redis, properties.queues(), workerId + "-" + n, properties.pollTimeout()));
+      slot.queues.heartbeat(properties.lease());
+      slots.add(slot);
+      startThread(slot);
+    }
+    if (count < before) {
+      List<Slot> removed = List.copyOf(slots.subList(count, before));
+      removed.forEach(slot -> slot.stopped = true);
+      // still in the list while they finish, so that the keeper extends the leases of their jobs in hand
+      join(removed);
+      slots.removeAll(removed);
+      retire(removed);
+    }
+    log.debug("thumbnail-worker {}: {} -> {} slots", workerId, before, count);
+    return before;
+  }
+
+  private void startThread(Slot slot) {
+    slot.thread = new Thread(() -> run(slot), "thumbnail-" + slot.queues.worker());
+    // stop() waits for the job in hand; a JVM that exits without stopping the context must not wait on it
+    slot.thread.setDaemon(true);
+    slot.thread.start();
+  }
+
+  private static void join(List<Slot> stopping) {
+    for (Slot slot : stopping) {
       try {
         slot.thread.join();
       } catch (InterruptedException e) {
@@ -120,15 +161,16 @@ public final class JobWorker implements SmartLifecycle {
         break;
       }
     }
-    keeper.shutdownNow();
-    for (Slot slot : slots) {
+  }
+
+  private static void retire(List<Slot> stopped) {
+    for (Slot slot : stopped) {
       try {
         slot.queues.retire();
       } catch (RuntimeException e) {
         log.warn("could not withdraw the heartbeat of {}; it expires on its own", slot.queues.worker(), e);
       }
     }
-    log.info("thumbnail-worker {} stopped", workerId);
   }
 
   @Override
@@ -143,7 +185,7 @@ public final class JobWorker implements SmartLifecycle {
   }
 
   private void run(Slot slot) {
-    while (running) {
+    while (running && !slot.stopped) {
       QueueItem item;
       try {
         item = slot.queues.take();
@@ -319,6 +361,7 @@ public final class JobWorker implements SmartLifecycle {
   private static final class Slot {
     final JobQueues queues;
     volatile InHand inHand;
+    volatile boolean stopped;
     Thread thread;
 
     Slot(JobQueues queues) {
