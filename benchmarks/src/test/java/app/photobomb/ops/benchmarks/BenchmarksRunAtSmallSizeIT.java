@@ -39,7 +39,9 @@ class BenchmarksRunAtSmallSizeIT {
           "100"), "ratio service / baseline " + NUMBER),
       Benchmark.THUMBNAILS, new SmallRun(Map.of("BENCH_THUMBNAILS_PHOTOS", "2", "BENCH_THUMBNAILS_WIDTH", "1600",
           "BENCH_THUMBNAILS_HEIGHT", "1200", "BENCH_THUMBNAILS_ROUNDS", "1", "BENCH_THUMBNAILS_WORKER_JOBS", "4"),
-          "ratio renderer / bare loop " + NUMBER + "[\\s\\S]*ratio worker end to end / bare loop " + NUMBER));
+          "ratio renderer / bare loop " + NUMBER + "[\\s\\S]*ratio worker end to end / bare loop " + NUMBER),
+      Benchmark.SCALING, new SmallRun(Map.of("BENCH_SCALING_TRIALS", "5"),
+          "ratio p99 / KEDA's default worst case " + NUMBER));
 
   @ParameterizedTest
   @EnumSource(Benchmark.class)

@@ -6,16 +6,22 @@ import ch.qos.logback.core.filter.Filter;
 import ch.qos.logback.core.spi.FilterReply;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * What reaches the terminal: what the system does (the services' and the stack's own lines, and the messaging
  * core's activity lines, one per message handled or emitted), and from the servers and frameworks only warnings
- * and errors. Verbose lets everything through.
+ * and errors. Verbose lets everything through. The backlog monitor's events, emitted every second or few while a
+ * queue's state lasts, show only where their handling changed something (the scaling-service's line of the scale
+ * says what and why); the scaling-service's file has them all.
  */
 public final class ConsoleFilter extends Filter<ILoggingEvent> {
 
   static final String ACTIVITY_LOGGER = "photobomb.activity";
   private static final String OWN_CODE = "app.photobomb.ops.";
+  /** An activity line of a backlog event emitted, or handled with nothing emitted. */
+  private static final Pattern UNEVENTFUL_BACKLOG =
+      Pattern.compile("(-> )?QueueBacklog(Detected|Cleared) \\S+( handled)?");
 
   /**
    * Warnings every start of this one-JVM stack gives, which need no action; they stay in the files. Each is a logger
@@ -46,8 +52,12 @@ public final class ConsoleFilter extends Filter<ILoggingEvent> {
       return expected(event) ? FilterReply.DENY : FilterReply.NEUTRAL;
     }
     String logger = event.getLoggerName();
-    boolean ours = logger.startsWith(OWN_CODE) || logger.equals(ACTIVITY_LOGGER)
-        || logger.startsWith(ACTIVITY_LOGGER + ".");
+    boolean activity = logger.equals(ACTIVITY_LOGGER) || logger.startsWith(ACTIVITY_LOGGER + ".");
+    if (activity && event.getFormattedMessage() != null
+        && UNEVENTFUL_BACKLOG.matcher(event.getFormattedMessage()).matches()) {
+      return FilterReply.DENY;
+    }
+    boolean ours = logger.startsWith(OWN_CODE) || activity;
     return ours && event.getLevel().isGreaterOrEqual(Level.INFO) ? FilterReply.NEUTRAL : FilterReply.DENY;
   }
 

@@ -23,6 +23,7 @@ final class LocalEndpointsFile {
     properties.setProperty("redis.url", stack.endpoints().redisUrl());
     properties.setProperty("object.store.root", stack.objectStoreRoot().toString());
     properties.setProperty("download.links.url", stack.linkBaseUrl());
+    properties.setProperty("kubernetes.url", stack.kubernetesUrl());
     for (Map.Entry<LocalService, Integer> port : stack.servicePorts().entrySet()) {
       properties.setProperty(port.getKey().serviceName() + ".url", "http://127.0.0.1:" + port.getValue());
     }

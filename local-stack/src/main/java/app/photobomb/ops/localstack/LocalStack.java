@@ -9,6 +9,7 @@ import app.photobomb.ops.storage.local.LocalObjectServer;
 import app.photobomb.ops.testsupport.DatabaseRole;
 import app.photobomb.ops.testsupport.DatabaseRoles;
 import app.photobomb.ops.testsupport.ServerEndpoints;
+import app.photobomb.ops.thumbnail.worker.JobWorker;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,9 +41,10 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The whole system on one machine with only a JDK: a Kafka broker (KRaft), PostgreSQL, Redis, the outbox relay
- * and the five services with the thumbnail worker, with demo data in the database and a local object store. Everything keeps its data under
- * the local directory, so a restart (after Ctrl-C or a crash) carries on where the last run stopped.
+ * The whole system on one machine with only a JDK: a Kafka broker (KRaft), PostgreSQL, Redis, a Kubernetes API
+ * stand-in, the outbox relay and the five services with the thumbnail worker, with demo data in the database and a
+ * local object store. Everything but the Kubernetes stand-in keeps its data under the local directory, so a restart
+ * (after Ctrl-C or a crash) carries on where the last run stopped.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -60,6 +62,7 @@ public final class LocalStack implements AutoCloseable {
   private ServerEndpoints endpoints;
   private DemoSummary demo;
   private String linkBaseUrl;
+  private String kubernetesUrl;
 
   private LocalStack(LocalStackSettings settings) {
     this.settings = settings;
@@ -124,6 +127,12 @@ public final class LocalStack implements AutoCloseable {
         r -> "127.0.0.1:" + redisPort + ", data in " + directory.resolve("redis"));
     running.add(() -> LocalServers.stopRedis(redis));
     endpoints = LocalServers.endpoints(kafka.bootstrapServers(), postgres, redisPort);
+    LocalKubernetes kubernetes = step("kubernetes", () -> LocalKubernetes.start(settings.kubernetesPort()),
+        k -> k.masterUrl() + ", deployments " + String.join(", ", LocalKubernetes.DEPLOYMENTS.stream()
+            .map(name -> LocalKubernetes.NAMESPACE + "/" + name).toList()) + " at " + LocalKubernetes.MIN_REPLICAS
+            + " replicas (in memory, made anew on every start)");
+    running.add(kubernetes);
+    kubernetesUrl = kubernetes.masterUrl();
 
     String jdbcUrl = endpoints.jdbcUrl(DATABASE);
     step("postgres", () -> {
@@ -145,6 +154,11 @@ public final class LocalStack implements AutoCloseable {
           c -> "http://127.0.0.1:" + ((WebServerApplicationContext) c).getWebServer().getPort());
       running.add(context::close);
       servicePorts.put(service, ((WebServerApplicationContext) context).getWebServer().getPort());
+      if (service == LocalService.THUMBNAIL_WORKER) {
+        // as the thumbnail-worker, so that its slot changes are told in its name
+        running.add(Components.startAs(service.serviceName(),
+            () -> WorkerSlotsFollower.start(kubernetesUrl, context.getBean(JobWorker.class))));
+      }
     }
     LocalEndpointsFile.write(this, endpointsFile());
   }
@@ -202,6 +216,11 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
+  /** The Kubernetes API stand-in, e.g. http://127.0.0.1:8091. */
+  public String kubernetesUrl() {
+    return kubernetesUrl;
+  }
+
   /** Base URL of the download links, e.g. http://127.0.0.1:8090. */
   public String linkBaseUrl() {
     return linkBaseUrl;
@@ -225,14 +244,41 @@ public final class LocalStack implements AutoCloseable {
     // One machine, one replica of each: claims left by a stopped stack need not outlive it by minutes.
     properties.put("photobomb.deletion.claim-lease", "20s");
     properties.put("photobomb.export.lease", "20s");
+    if (service == LocalService.SCALING) {
+      scalingProperties(properties);
+    }
     if (service == LocalService.THUMBNAIL_WORKER) {
-      // Two workers (slots, each a worker id of its own), so a reprocess batch is seen shared between them.
-      properties.put("photobomb.worker.concurrency", 2);
+      // One slot (a worker id of its own) per replica of its deployment; WorkerSlotsFollower keeps them equal.
+      properties.put("photobomb.worker.concurrency", LocalKubernetes.MIN_REPLICAS);
       properties.put("photobomb.worker.lease", "20s");
     }
     properties.put("logging.register-shutdown-hook", false);
     properties.putAll(settings.serviceProperties());
     return properties.entrySet().stream().map(p -> "--" + p.getKey() + "=" + p.getValue()).toArray(String[]::new);
+  }
+
+  /**
+   * The scaling-service against the Kubernetes stand-in, with policies and a window sized for the demo: the banner's
+   * batch of 200 photos asks for the most replicas (12, one per 15 queued jobs), and they go back to 3 within a
+   * minute of the queue draining (a 20 s window, then steps of 5 every 5 s). The whole list is given, since a list
+   * property is taken from one source whole.
+   */
+  private void scalingProperties(Map<String, Object> properties) {
+    properties.put("photobomb.scaling.kubernetes.master-url", kubernetesUrl);
+    properties.put("photobomb.scaling.stabilization-window", "20s");
+    properties.put("photobomb.scaling.scale-down-period", "5s");
+    List<String> queues = List.of("high_priority_queue", "batch_processing_queue");
+    for (int n = 0; n < queues.size(); n++) {
+      String policy = "photobomb.scaling.policies[" + n + "].";
+      properties.put(policy + "queue", queues.get(n));
+      properties.put(policy + "deployment", LocalKubernetes.THUMBNAIL_WORKER);
+      properties.put(policy + "namespace", LocalKubernetes.NAMESPACE);
+      properties.put(policy + "min-replicas", LocalKubernetes.MIN_REPLICAS);
+      properties.put(policy + "max-replicas", 12);
+      properties.put(policy + "jobs-per-replica", 15);
+      properties.put(policy + "threshold", 30);
+      properties.put(policy + "clear-threshold", 10);
+    }
   }
 
   private void createDatabaseIfMissing() {

@@ -17,6 +17,8 @@ final class LocalStackBanner {
         + LocalStack.APP_PASSWORD + ")");
     out.println("  Redis      " + stack.endpoints().redisUrl());
     out.println("  Objects    " + stack.objectStoreRoot() + " (download links served at " + stack.linkBaseUrl() + ")");
+    out.println("  Kubernetes " + stack.kubernetesUrl() + " (stand-in; deployments of namespace "
+        + LocalKubernetes.NAMESPACE + ": " + String.join(", ", LocalKubernetes.DEPLOYMENTS) + ")");
     stack.servicePorts().forEach((service, port) ->
         out.println("  " + String.format("%-18s", service.serviceName()) + "http://127.0.0.1:" + port + "/healthz"));
     out.println("  Endpoints file: " + stack.endpointsFile());
@@ -39,13 +41,16 @@ final class LocalStackBanner {
     out.println("    '{\"exportId\":\"" + java.util.UUID.randomUUID() + "\",\"userId\":\"" + someone
         + "\",\"requestedBy\":\"" + someone + "\"}'");
     out.println("  it prints the answers, and the archive's download link when the export is done.");
-    out.println("Or regenerate every demo thumbnail (the two local thumbnail workers take the queued jobs):");
+    out.println("Or regenerate every demo thumbnail (the scaling-service scales deployment thumbnail-worker up, and the");
+    out.println("local worker's slots follow its replicas):");
     out.println("  java -jar local-stack/target/local-stack.jar send reprocess-batch \\");
     out.println("    '{\"batchId\":\"" + java.util.UUID.randomUUID() + "\",\"jobType\":\"reprocess_thumbnails\","
         + "\"processedBefore\":\"" + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
         + "\",\"requestedBy\":\"operator\"}'");
     out.println("  it prints the batch's progress until it completes; the new thumbnails are under "
         + stack.objectStoreRoot().resolve("photobomb-thumbnails") + ".");
+    out.println("  Watch the replicas: curl -s " + stack.kubernetesUrl() + "/apis/apps/v1/namespaces/"
+        + LocalKubernetes.NAMESPACE + "/deployments/" + LocalKubernetes.THUMBNAIL_WORKER + " (spec.replicas)");
     out.println();
     out.println("Ctrl-C stops everything.");
   }

@@ -56,6 +56,22 @@ class LocalStackConsoleTest {
         .isEqualTo(FilterReply.NEUTRAL);
   }
 
+  @Test
+  void backlogMonitorRepeatsStayInTheFileWhileABacklogThatScaledIsShown() {
+    ConsoleFilter filter = new ConsoleFilter();
+
+    assertThat(filter.decide(event("photobomb.activity", Level.INFO, "-> QueueBacklogCleared high_priority_queue")))
+        .isEqualTo(FilterReply.DENY);
+    assertThat(filter.decide(event("photobomb.activity", Level.INFO,
+        "QueueBacklogCleared high_priority_queue handled"))).isEqualTo(FilterReply.DENY);
+    assertThat(filter.decide(event("photobomb.activity", Level.INFO,
+        "QueueBacklogDetected batch_processing_queue handled -> WorkersScaled thumbnail-worker")))
+        .isEqualTo(FilterReply.NEUTRAL);
+    assertThat(filter.decide(event("app.photobomb.ops.scaling.domain.Scaler", Level.INFO,
+        "photobomb/thumbnail-worker replicas 3 -> 12: backlog: queue-backlog-detected batch_processing_queue at depth "
+            + "200 asks for 12 replicas"))).isEqualTo(FilterReply.NEUTRAL);
+  }
+
   private static LoggingEvent event(String logger, Level level) {
     return event(logger, level, "message");
   }

@@ -24,6 +24,13 @@ import java.util.UUID;
 import java.nio.charset.StandardCharsets;
 import app.photobomb.ops.common.events.MessageCatalog;
 import app.photobomb.ops.testsupport.KafkaTestClient;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.util.ContextInitializer;
@@ -50,7 +57,10 @@ class LocalStackTest {
     Map<LocalService, Integer> ports;
     int postgresPort;
     LocalStackSettings settings = LocalStackSettings.anyFreePorts(directory).withServiceProperties(Map.of(
-        "photobomb.deletion.grace", "0s", "photobomb.deletion.scheduler-interval", "1s"));
+        "photobomb.deletion.grace", "0s", "photobomb.deletion.scheduler-interval", "1s",
+        // the local window (20 s, steps every 5 s) shortened further, to keep the scale-down's wait short
+        "photobomb.scaling.stabilization-window", "3s", "photobomb.scaling.scale-down-period", "1s",
+        "photobomb.scaling.repeat-interval", "1s"));
     try (LocalStack stack = LocalStack.start(settings, logDirectory -> {
       LocalConsole.install(logDirectory, false);
       terminal.start();
@@ -75,9 +85,20 @@ class LocalStackTest {
       assertThat(endpoints.getProperty("jdbc.url")).isEqualTo(stack.jdbcUrl());
       assertThat(endpoints.getProperty("redis.url")).startsWith("redis://");
       assertThat(endpoints.getProperty("deletion-service.url")).endsWith(":" + ports.get(LocalService.DELETION));
+      assertThat(endpoints.getProperty("kubernetes.url")).isEqualTo(stack.kubernetesUrl());
       postgresPort = stack.endpoints().postgresPort();
       exportingADemoUserFromOnePublishedEventGivesADownloadableArchive(stack);
-      reprocessingADemoUsersThumbnailsFromOnePublishedBatchRegeneratesEachOnce(stack);
+      try (KubernetesClient kubernetes = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
+          .withMasterUrl(endpoints.getProperty("kubernetes.url")).build()).build()) {
+        assertThat(LocalKubernetes.DEPLOYMENTS).allSatisfy(name -> assertThat(replicas(kubernetes, name))
+            .as(name).isEqualTo(3));
+        List<Integer> replicas = new CopyOnWriteArrayList<>();
+        try (SharedIndexInformer<Deployment> watch = kubernetes.apps().deployments().inNamespace("photobomb")
+            .withName("thumbnail-worker").inform(new ReplicasRecorder(replicas))) {
+          reprocessingADemoUsersThumbnailsFromOnePublishedBatchRegeneratesEachOnce(stack);
+          reprocessBatchScaledTheThumbnailWorkerUpAndTheWindowAfterItBackToThree(kubernetes, replicas);
+        }
+      }
       deletingADemoUserWithZeroGraceWorksFromOnePublishedEvent(stack);
       terminalTellsWhatEachServiceDidAndTheServersLogToFiles(stack);
     }
@@ -159,6 +180,63 @@ class LocalStackTest {
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
           assertThat(kafka.readAll(MessageCatalog.THUMBNAILS_REGENERATED.topic())).as("one per photo")
               .hasSize(user.photoCount()));
+    }
+  }
+
+  /**
+   * The local scaling demo: the batch's queue depth made the scaling-service raise deployment thumbnail-worker's
+   * replicas in the Kubernetes stand-in above 3, the local worker's slots followed, and once the queue drained and
+   * the (shortened) window passed, both went back to 3; the terminal says who scaled what and why.
+   */
+  private void reprocessBatchScaledTheThumbnailWorkerUpAndTheWindowAfterItBackToThree(KubernetesClient kubernetes,
+      List<Integer> replicas) {
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      assertThat(replicas(kubernetes, "thumbnail-worker")).isEqualTo(3);
+      assertThat(replicas).as("replicas seen by a watch").hasSizeGreaterThan(1).last().isEqualTo(3);
+      assertThat(terminal.lines()).anyMatch(line -> line.matches(
+          "thumbnail-worker \\| \\d+ -> 3 slots \\(follows deployment photobomb/thumbnail-worker\\)"));
+    });
+    int peak = replicas.stream().mapToInt(Integer::intValue).max().orElse(0);
+    assertThat(peak).as("the most replicas the stand-in held (seen by a watch: " + replicas + ")").isGreaterThan(3);
+    assertThat(replicas).startsWith(3);
+    assertThat(replicas(kubernetes, "face-worker")).as("no policy scales it").isEqualTo(3);
+    assertThat(terminal.lines())
+        .contains("thumbnail-worker | 3 -> " + peak + " slots (follows deployment photobomb/thumbnail-worker)")
+        .anyMatch(line -> line.startsWith("scaling-service | photobomb/thumbnail-worker replicas 3 -> " + peak
+            + ": backlog: queue-backlog-detected batch_processing_queue at depth "))
+        .anyMatch(line -> line.startsWith("scaling-service | photobomb/thumbnail-worker replicas ")
+            && line.contains(" -> 3: scale-down: "))
+        .as("the monitor's repeated backlog events stay in the file").noneMatch(line -> line.matches(
+            "scaling-service \\| (-> )?QueueBacklog(Detected|Cleared) \\S+( handled)?"));
+  }
+
+  private static int replicas(KubernetesClient kubernetes, String deployment) {
+    return kubernetes.apps().deployments().inNamespace("photobomb").withName(deployment).get().getSpec()
+        .getReplicas();
+  }
+
+  /** Records each replica count a deployment is seen with, in order, skipping repeats. */
+  private record ReplicasRecorder(List<Integer> seen) implements ResourceEventHandler<Deployment> {
+
+    @Override
+    public void onAdd(Deployment deployment) {
+      record(deployment);
+    }
+
+    @Override
+    public void onUpdate(Deployment before, Deployment deployment) {
+      record(deployment);
+    }
+
+    @Override
+    public void onDelete(Deployment deployment, boolean finalStateUnknown) {
+    }
+
+    private void record(Deployment deployment) {
+      Integer count = deployment.getSpec().getReplicas();
+      if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(count)) {
+        seen.add(count);
+      }
     }
   }
 

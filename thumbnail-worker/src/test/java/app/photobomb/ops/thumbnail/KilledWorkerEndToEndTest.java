@@ -132,10 +132,11 @@ class KilledWorkerEndToEndTest {
       assertThat(job.get("attempts")).as("once by the killed worker, once by the other").isEqualTo(2);
       assertThat(jdbc.queryForObject("SELECT count(*) FROM processing_jobs WHERE photo_id = ANY (?) AND status = "
           + "'done'", Integer.class, (Object) photos.toArray(UUID[]::new))).isEqualTo(PHOTOS);
-      assertThat(kafka.readAll(MessageCatalog.THUMBNAILS_REGENERATED.topic()))
-          .as("one thumbnails-regenerated a photo, the killed worker's included").hasSize(PHOTOS)
-          .extracting(ConsumerRecord::key).containsExactlyInAnyOrderElementsOf(photos.stream().map(UUID::toString)
-              .toList());
+      // the broker is shared with the other tests of this JVM (ScaleDownEndToEndTest's batches), so only these photos
+      List<String> keys = photos.stream().map(UUID::toString).toList();
+      assertThat(kafka.readAll(MessageCatalog.THUMBNAILS_REGENERATED.topic())).extracting(ConsumerRecord::key)
+          .filteredOn(keys::contains).as("one thumbnails-regenerated a photo, the killed worker's included")
+          .containsExactlyInAnyOrderElementsOf(keys);
       assertThat(jdbc.queryForObject("SELECT count(*) FROM photo_files WHERE photo_id = ? AND kind LIKE 'thumb_%'",
           Integer.class, first)).isEqualTo(3);
       assertThat(redis.opsForList().size(JobQueues.processingList("batch_processing_queue", deadWorker)))

@@ -10,7 +10,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Settings of the scaling-service ({@code photobomb.scaling.*}); the policies' defaults (the runbook's) are in
- * scaling-service.yml, each overridable as e.g. {@code PHOTOBOMB_SCALING_POLICIES_0_MAXREPLICAS}.
+ * scaling-service.yml; a list binds whole from one source, so an override gives every entry (see the yml).
  *
  * @param policies one per queue: its thresholds and the deployment its depth scales
  * @param stabilizationWindow how long a lower replica count must be all that the depths ask for before scaling down

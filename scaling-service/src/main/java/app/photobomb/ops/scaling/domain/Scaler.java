@@ -101,7 +101,7 @@ public class Scaler {
     }
     if (command.replicas() > max) {
       context.emit(new ScalingFailed(deployment, namespace, ScalingFailure.ABOVE_MAX + ": " + command.replicas()
-          + " replicas asked, more than the " + max + " the policy allows (PHOTOBOMB_SCALING_POLICIES_n_MAXREPLICAS); "
+          + " replicas asked, more than the " + max + " the policy allows (its max-replicas); "
           + "set to " + to + " instead"));
     }
   }

@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param thumbnailsBucket the bucket of {@code thumbs/<photoId>/<size>.webp}, in the store of the photo's original
  * @param migrationTarget where migrate_storage moves photos: {@code r2} (photobomb.storage.r2.*) or {@code none}
  * @param migrationSource the provider whose rows migrate_storage moves: {@code b2}
+ * @param shutdownGrace how long a stop (SIGTERM) waits for the jobs in hand; a job still unfinished then is returned
+ *     to its queue for another worker (keep the pod's terminationGracePeriodSeconds above it)
  */
 @ConfigurationProperties("photobomb.worker")
 public record WorkerProperties(
@@ -26,7 +28,8 @@ public record WorkerProperties(
     String id,
     @DefaultValue("photobomb-thumbnails") String thumbnailsBucket,
     @DefaultValue("r2") String migrationTarget,
-    @DefaultValue("b2") String migrationSource) {
+    @DefaultValue("b2") String migrationSource,
+    @DefaultValue("30s") Duration shutdownGrace) {
 
   public WorkerProperties {
     queues = List.copyOf(queues);
@@ -38,6 +41,9 @@ public record WorkerProperties(
     }
     if (lease.compareTo(Duration.ofSeconds(3)) < 0) {
       throw new IllegalArgumentException("photobomb.worker.lease is at least 3s: " + lease);
+    }
+    if (shutdownGrace.isNegative()) {
+      throw new IllegalArgumentException("photobomb.worker.shutdown-grace is not negative: " + shutdownGrace);
     }
     if (!List.of("r2", "none").contains(migrationTarget)) {
       throw new IllegalArgumentException("photobomb.worker.migration-target is r2 or none: " + migrationTarget);

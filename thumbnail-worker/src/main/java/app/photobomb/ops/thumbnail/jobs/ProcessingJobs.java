@@ -32,6 +32,12 @@ public final class ProcessingJobs {
              finished_at = CASE WHEN attempts < max_attempts THEN NULL ELSE now() END, updated_at = now()
        WHERE job_id = ? AND worker = ? AND status = 'running'
       RETURNING status""";
+  // A worker that stops before the job is finished gives it back: queued again, and the attempt it did not finish
+  // is not counted, so that scale-downs never use up a job's attempts.
+  private static final String RELEASE = """
+      UPDATE processing_jobs SET status = 'queued', attempts = attempts - 1, worker = NULL, lease_until = NULL,
+             updated_at = now()
+       WHERE job_id = ? AND worker = ? AND status = 'running'""";
 
   private final JdbcTemplate jdbc;
 
@@ -68,6 +74,11 @@ public final class ProcessingJobs {
    */
   public Optional<String> markFailed(long jobId, String worker, String reason) {
     return jdbc.queryForList(FAIL, String.class, reason, jobId, worker).stream().findFirst();
+  }
+
+  /** Gives the job back to its queue unfinished; {@code false} when the worker no longer holds it (done meanwhile). */
+  public boolean release(long jobId, String worker) {
+    return jdbc.update(RELEASE, jobId, worker) == 1;
   }
 
   private static double seconds(Duration lease) {

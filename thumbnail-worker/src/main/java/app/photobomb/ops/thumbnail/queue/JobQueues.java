@@ -65,6 +65,15 @@ public final class JobQueues {
     }
   }
 
+  /**
+   * Puts the item back at the head of its queue, where it was taken from, for another worker. Pushed before it leaves
+   * the processing list, so a failure in between leaves a duplicate (dropped by the claim), never a lost item.
+   */
+  public void putBack(QueueItem item) {
+    redis.opsForList().leftPush(item.queue(), item.value());
+    redis.opsForList().remove(processingList(item.queue(), worker), 1, item.value());
+  }
+
   /** Says that this worker is alive for {@code ttl}, so that the reaper leaves its processing lists alone. */
   public void heartbeat(Duration ttl) {
     redis.opsForValue().set(workerKey(worker), "alive", ttl);

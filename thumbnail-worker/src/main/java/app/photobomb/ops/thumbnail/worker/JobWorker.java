@@ -11,10 +11,10 @@ import app.photobomb.ops.thumbnail.jobs.ProcessingJobs;
 import app.photobomb.ops.thumbnail.queue.JobQueues;
 import app.photobomb.ops.thumbnail.queue.QueueItem;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,7 +32,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The worker loop of the contract (reprocess-service/README.md): {@code concurrency} slots, each a worker id of its
  * own that takes one item at a time, claims its job, runs the handler of its type while the lease is extended, and
  * finishes it (done in one transaction with the result's writes, or failed / queued again). Stopping (SIGTERM) lets
- * every slot finish the job in hand and take no other.
+ * every slot finish the job in hand and take no other; a job still unfinished after the shutdown grace is returned.
+ * {@link #resize} adds slots or stops some of them alike.
  */
 public final class JobWorker implements SmartLifecycle {
 
@@ -47,7 +48,8 @@ public final class JobWorker implements SmartLifecycle {
   private final WorkerMetrics metrics;
   private final String workerId;
 
-  private final List<Slot> slots = new ArrayList<>();
+  // the lease keeper reads it while resize changes it
+  private final List<Slot> slots = new CopyOnWriteArrayList<>();
   private final CountDownLatch stopping = new CountDownLatch(1);
   private volatile boolean running;
   private ScheduledExecutorService keeper;
@@ -65,7 +67,7 @@ public final class JobWorker implements SmartLifecycle {
     this.workerId = workerId;
   }
 
-  /** The worker ids of this process's slots, {@code <id>-1} to {@code <id>-<concurrency>}. */
+  /** The worker ids of this process's slots, {@code <id>-1} to {@code <id>-<slots>} (concurrency, or as resized). */
   public List<String> workerIds() {
     return slots.stream().map(slot -> slot.queues.worker()).toList();
   }
@@ -84,12 +86,7 @@ public final class JobWorker implements SmartLifecycle {
     long third = Math.max(1, properties.lease().toMillis() / 3);
     keeper.scheduleWithFixedDelay(this::keepLeases, third, third, TimeUnit.MILLISECONDS);
     running = true;
-    for (Slot slot : slots) {
-      slot.thread = new Thread(() -> run(slot), "thumbnail-" + slot.queues.worker());
-      // stop() waits for the job in hand; a JVM that exits without stopping the context must not wait on it
-      slot.thread.setDaemon(true);
-      slot.thread.start();
-    }
+    slots.forEach(this::startThread);
     log.info("thumbnail-worker {} takes {} from {} ({} at a time, lease {})", workerId, handlers.keySet(),
         properties.queues(), properties.concurrency(), properties.lease());
   }
@@ -111,8 +108,55 @@ public final class JobWorker implements SmartLifecycle {
     }
     running = false;
     stopping.countDown();
-    log.info("thumbnail-worker {} stopping: finishing the jobs in hand", workerId);
-    for (Slot slot : slots) {
+    log.info("thumbnail-worker {} stopping: finishing the jobs in hand (grace {})", workerId,
+        properties.shutdownGrace());
+    awaitSlots(properties.shutdownGrace());
+    returnUnfinished();
+    keeper.shutdownNow();
+    retire(slots);
+    log.info("thumbnail-worker {} stopped", workerId);
+  }
+
+  /**
+   * Runs {@code count} slots from now on (e.g. a deployment's replica count): new slots start taking jobs at once;
+   * removed ones (the highest numbered) stop as on SIGTERM, finishing the job in hand, and this returns once they
+   * have. Returns the slot count before.
+   */
+  public synchronized int resize(int count) {
+    if (count < 0) {
+      throw new IllegalArgumentException("slots are at least 0: " + count);
+    }
+    int before = slots.size();
+    if (!running) {
+      return before;
+    }
+    for (int n = before + 1; n <= count; n++) {
+      Slot slot = new Slot(new JobQueues(redis, properties.queues(), workerId + "-" + n, properties.pollTimeout()));
+      slot.queues.heartbeat(properties.lease());
+      slots.add(slot);
+      startThread(slot);
+    }
+    if (count < before) {
+      List<Slot> removed = List.copyOf(slots.subList(count, before));
+      removed.forEach(slot -> slot.stopped = true);
+      // still in the list while they finish, so that the keeper extends the leases of their jobs in hand
+      join(removed);
+      slots.removeAll(removed);
+      retire(removed);
+    }
+    log.debug("thumbnail-worker {}: {} -> {} slots", workerId, before, count);
+    return before;
+  }
+
+  private void startThread(Slot slot) {
+    slot.thread = new Thread(() -> run(slot), "thumbnail-" + slot.queues.worker());
+    // stop() waits for the job in hand; a JVM that exits without stopping the context must not wait on it
+    slot.thread.setDaemon(true);
+    slot.thread.start();
+  }
+
+  private static void join(List<Slot> stopping) {
+    for (Slot slot : stopping) {
       try {
         slot.thread.join();
       } catch (InterruptedException e) {
@@ -120,15 +164,65 @@ public final class JobWorker implements SmartLifecycle {
         break;
       }
     }
-    keeper.shutdownNow();
-    for (Slot slot : slots) {
+  }
+
+  private static void retire(List<Slot> stopped) {
+    for (Slot slot : stopped) {
       try {
         slot.queues.retire();
       } catch (RuntimeException e) {
         log.warn("could not withdraw the heartbeat of {}; it expires on its own", slot.queues.worker(), e);
       }
     }
-    log.info("thumbnail-worker {} stopped", workerId);
+  }
+
+  private void awaitSlots(Duration grace) {
+    long deadline = System.nanoTime() + grace.toNanos();
+    for (Slot slot : slots) {
+      try {
+        // join(0) waits forever, hence at least 1 ms
+        slot.thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /**
+   * Gives back the jobs still in hand after the grace (a pod's SIGKILL follows soon): queued again without their
+   * attempt counted, items to the head of their queues, so another worker takes them now rather than after the lease.
+   * Their slots learn it as a lost lease and commit nothing.
+   */
+  private void returnUnfinished() {
+    for (Slot slot : slots) {
+      InHand hand = slot.inHand;
+      if (hand == null || !slot.thread.isAlive()) {
+        continue;
+      }
+      hand.lost.set(true);
+      ClaimedJob job = hand.job;
+      try {
+        if (jobs.release(job.jobId(), slot.queues.worker())) {
+          slot.queues.putBack(hand.item);
+          log.warn("job {} {} photo {} unfinished after the shutdown grace of {}; returned to {}", job.jobId(),
+              job.jobType(), shortId(job.photoId()), properties.shutdownGrace(), hand.item.queue());
+        }
+      } catch (RuntimeException e) {
+        log.warn("job {} {} could not be returned; the reaper queues it again once its lease expires", job.jobId(),
+            job.jobType(), e);
+      }
+    }
+  }
+
+  /** The stop came while the slot waited on the queue: the item it got goes back untaken. */
+  private void putBackUntaken(Slot slot, QueueItem item) {
+    try {
+      slot.queues.putBack(item);
+    } catch (RuntimeException e) {
+      log.warn("{} could not put item {} back on {}; the reaper does once its key expires", slot.queues.worker(),
+          item.value(), item.queue(), e);
+    }
   }
 
   @Override
@@ -143,7 +237,7 @@ public final class JobWorker implements SmartLifecycle {
   }
 
   private void run(Slot slot) {
-    while (running) {
+    while (running && !slot.stopped) {
       QueueItem item;
       try {
         item = slot.queues.take();
@@ -155,6 +249,10 @@ public final class JobWorker implements SmartLifecycle {
       }
       if (item == null) {
         continue;
+      }
+      if (!running || slot.stopped) {
+        putBackUntaken(slot, item);
+        break;
       }
       try {
         process(slot, item);
@@ -199,7 +297,7 @@ public final class JobWorker implements SmartLifecycle {
       return;
     }
     ClaimedJob job = claimed.get();
-    InHand hand = new InHand(job);
+    InHand hand = new InHand(job, item);
     slot.inHand = hand;
     long started = System.nanoTime();
     log.info("job {} {} photo {} claimed by {} (attempt {} of {})", jobId, job.jobType(), shortId(job.photoId()),
@@ -281,7 +379,11 @@ public final class JobWorker implements SmartLifecycle {
         if (hand != null && !hand.lost.get()
             && !jobs.extendLease(hand.job.jobId(), slot.queues.worker(), properties.lease())) {
           hand.lost.set(true);
-          log.warn("job {} {}: lease lost; {} stops it", hand.job.jobId(), hand.job.jobType(), slot.queues.worker());
+          // a job that finished meanwhile ended its lease itself: only one still in hand lost it
+          if (slot.inHand == hand) {
+            log.warn("job {} {}: lease lost; {} stops it", hand.job.jobId(), hand.job.jobType(),
+                slot.queues.worker());
+          }
         }
       } catch (RuntimeException e) {
         log.warn("{} could not renew its heartbeat or lease", slot.queues.worker(), e);
@@ -319,6 +421,7 @@ public final class JobWorker implements SmartLifecycle {
   private static final class Slot {
     final JobQueues queues;
     volatile InHand inHand;
+    volatile boolean stopped;
     Thread thread;
 
     Slot(JobQueues queues) {
@@ -326,13 +429,15 @@ public final class JobWorker implements SmartLifecycle {
     }
   }
 
-  /** A job in hand and whether its lease was lost. */
+  /** A job in hand, its queue item, and whether its lease was lost. */
   private static final class InHand {
     final ClaimedJob job;
+    final QueueItem item;
     final AtomicBoolean lost = new AtomicBoolean();
 
-    InHand(ClaimedJob job) {
+    InHand(ClaimedJob job, QueueItem item) {
       this.job = job;
+      this.item = item;
     }
   }
 

@@ -1,0 +1,85 @@
+package app.photobomb.ops.localstack;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The local stand-in of the Kubernetes API: Fabric8's mock server in CRUD mode (plain HTTP on loopback), holding the
+ * worker deployments of namespace {@code photobomb} at the runbook's minimum of 3 replicas. Its state is in memory
+ * only: every start begins with those deployments again.
+ */
+final class LocalKubernetes implements AutoCloseable {
+
+  static final String NAMESPACE = "photobomb";
+  static final String THUMBNAIL_WORKER = "thumbnail-worker";
+  static final List<String> DEPLOYMENTS = List.of(THUMBNAIL_WORKER, "face-worker");
+  /** The runbook's minimum (task 3: "back to 3 after the spike"). */
+  static final int MIN_REPLICAS = 3;
+
+  private final KubernetesMockServer server;
+  private final MockWebServer web;
+  private final ScheduledExecutorService janitor;
+
+  private LocalKubernetes(KubernetesMockServer server, MockWebServer web, ScheduledExecutorService janitor) {
+    this.server = server;
+    this.web = web;
+    this.janitor = janitor;
+  }
+
+  /** Starts the server on {@code port} (0: any free port) and creates the deployments. */
+  static LocalKubernetes start(int port) {
+    MockWebServer web = new MockWebServer();
+    KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), web,
+        new HashMap<>(), new KubernetesMixedDispatcher(new HashMap<>()), false);
+    server.init(InetAddress.getLoopbackAddress(), port);
+    // the mock server records every request for tests to take; a stack that runs for days must not keep them
+    ScheduledExecutorService janitor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "kubernetes-requests-cleanup");
+      thread.setDaemon(true);
+      return thread;
+    });
+    janitor.scheduleWithFixedDelay(web::reset, 1, 1, TimeUnit.MINUTES);
+    LocalKubernetes kubernetes = new LocalKubernetes(server, web, janitor);
+    try (KubernetesClient client = server.createClient()) {
+      for (String name : DEPLOYMENTS) {
+        client.apps().deployments().inNamespace(NAMESPACE).resource(deployment(name)).create();
+      }
+    } catch (RuntimeException e) {
+      kubernetes.close();
+      throw e;
+    }
+    return kubernetes;
+  }
+
+  private static Deployment deployment(String name) {
+    return new DeploymentBuilder()
+        .withNewMetadata().withName(name).withNamespace(NAMESPACE).addToLabels("app", name).endMetadata()
+        .withNewSpec().withReplicas(MIN_REPLICAS).withNewSelector().addToMatchLabels("app", name).endSelector()
+        .withNewTemplate().withNewMetadata().addToLabels("app", name).endMetadata()
+        .withNewSpec().addNewContainer().withName(name).withImage("photobomb/" + name).endContainer().endSpec()
+        .endTemplate().endSpec().build();
+  }
+
+  /** The API server's URL, e.g. http://127.0.0.1:8091. */
+  String masterUrl() {
+    return "http://" + LocalServers.LOOPBACK + ":" + web.getPort();
+  }
+
+  @Override
+  public void close() {
+    janitor.shutdownNow();
+    server.destroy();
+  }
+}
