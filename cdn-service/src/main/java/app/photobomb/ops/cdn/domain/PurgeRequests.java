@@ -73,6 +73,10 @@ public class PurgeRequests {
 
   /** A reprocessed photo's old thumbnails go from the cache; nobody waits for an answer. */
   public void thumbnailsRegenerated(ThumbnailsRegenerated event, HandlingContext context) {
+    if (event.sizes() == null || event.sizes().isEmpty()) {
+      log.debug("photo {}: thumbnails-regenerated names no size, nothing to purge", event.photoId());
+      return;
+    }
     List<PurgeTarget> targets = properties.prefixPurge() ? List.of(prefix(event.photoId()))
         : event.sizes().stream().map(size -> file(event.photoId(), size)).toList();
     purges.insert(idOf(context, "thumbnails-regenerated"), "thumbnails-regenerated", false, targets, null,

@@ -1,5 +1,6 @@
 package app.photobomb.ops.cdn.sender;
 
+import app.photobomb.ops.cdn.cloudflare.CacheCheck;
 import app.photobomb.ops.cdn.cloudflare.CloudflareClient;
 import app.photobomb.ops.cdn.cloudflare.PurgeAnswer;
 import app.photobomb.ops.cdn.config.CdnProperties;
@@ -34,6 +35,7 @@ public class PurgeSender {
 
   private final Purges purges;
   private final CloudflareClient cloudflare;
+  private final CacheCheck check;
   private final SenderLeadership leadership;
   private final Outbox outbox;
   private final TransactionTemplate transactions;
@@ -42,10 +44,11 @@ public class PurgeSender {
   private final Clock clock;
   private final PlanBuckets buckets;
 
-  public PurgeSender(Purges purges, CloudflareClient cloudflare, SenderLeadership leadership, Outbox outbox,
-      TransactionTemplate transactions, CdnProperties properties, CdnMetrics metrics, Clock clock) {
+  public PurgeSender(Purges purges, CloudflareClient cloudflare, CacheCheck check, SenderLeadership leadership,
+      Outbox outbox, TransactionTemplate transactions, CdnProperties properties, CdnMetrics metrics, Clock clock) {
     this.purges = purges;
     this.cloudflare = cloudflare;
+    this.check = check;
     this.leadership = leadership;
     this.outbox = outbox;
     this.transactions = transactions;
@@ -122,12 +125,23 @@ public class PurgeSender {
         log.warn("purge {} failed: {}", purge.purgeId(), purge.failureReason());
       }
       if (purge.answered()) {
-        events.add(outbox.toEvent(purge.purged() ? new CachePurged(purge.purgeId(), purge.targetCount(),
-            purge.requestCount()) : new CachePurgeFailed(purge.purgeId(), purge.failureReason(), purge.failedTargets()),
+        events.add(outbox.toEvent(purge.purged() ? purged(purge)
+            : new CachePurgeFailed(purge.purgeId(), purge.failureReason(), purge.failedTargets()),
             purge.correlationId(), purge.causationId()));
       }
     }
     outbox.write(events);
+  }
+
+  /** The answer, with the runbook's check of a sample of its URLs when one is configured. */
+  private CachePurged purged(FinishedPurge purge) {
+    List<String> sample = purge.purgedUrls().stream().limit(properties.validationSample()).toList();
+    if (sample.isEmpty()) {
+      return new CachePurged(purge.purgeId(), purge.targetCount(), purge.requestCount());
+    }
+    int misses = check.misses(sample);
+    log.info("purge {} checked: {} of {} sampled URLs answer MISS or EXPIRED", purge.purgeId(), misses, sample.size());
+    return new CachePurged(purge.purgeId(), purge.targetCount(), purge.requestCount(), sample.size(), misses);
   }
 
   private Duration backoff(int attempts) {
