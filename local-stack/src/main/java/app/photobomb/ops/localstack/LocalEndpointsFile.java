@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.Properties;
 
@@ -30,9 +31,14 @@ final class LocalEndpointsFile {
     return properties;
   }
 
+  /** Written beside, then moved into place: a reader never sees the file half written (nor empty). */
   static void write(LocalStack stack, Path file) {
-    try (Writer writer = Files.newBufferedWriter(file)) {
-      properties(stack).store(writer, "photobomb-ops local stack endpoints");
+    Path partial = file.resolveSibling(file.getFileName() + ".partial");
+    try {
+      try (Writer writer = Files.newBufferedWriter(partial)) {
+        properties(stack).store(writer, "photobomb-ops local stack endpoints");
+      }
+      Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

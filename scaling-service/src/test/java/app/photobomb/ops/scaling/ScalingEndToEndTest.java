@@ -172,11 +172,12 @@ class ScalingEndToEndTest {
 
   @Test
   void hpaOwnedDeploymentHasItsMinimumRaisedThenRestoredNotItsReplicas() {
-    deployment("hpa-worker", 2);
+    // the HPA first: a deployment of 2 without it would rightly be raised to the policy's minimum of 3
     client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NAMESPACE).resource(
         new HorizontalPodAutoscalerBuilder().withNewMetadata().withName("hpa-worker-hpa").endMetadata()
             .withNewSpec().withMinReplicas(2).withMaxReplicas(20).withNewScaleTargetRef().withApiVersion("apps/v1")
             .withKind("Deployment").withName("hpa-worker").endScaleTargetRef().endSpec().build()).create();
+    deployment("hpa-worker", 2);
     push("e2e_hpa", 400);
     Awaitility.await().atMost(WAIT).until(() -> hpa("hpa-worker-hpa").getSpec().getMinReplicas() == 8);
     assertThat(hpa("hpa-worker-hpa").getMetadata().getAnnotations())
