@@ -331,7 +331,10 @@ public final class CloudflareStandIn implements AutoCloseable {
   private static void error(HttpExchange exchange, int status, int code, String message) throws IOException {
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("success", false);
-    answer.put("errors", List.of(Map.of("code", code, "message", message)));
+    Map<String, Object> error = new LinkedHashMap<>();
+    error.put("code", code);
+    error.put("message", message);
+    answer.put("errors", List.of(error));
     answer.put("messages", List.of());
     answer.put("result", null);
     send(exchange, status, "application/json", JSON.writeValueAsBytes(answer));
