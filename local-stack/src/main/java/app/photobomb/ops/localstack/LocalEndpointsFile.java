@@ -25,6 +25,10 @@ final class LocalEndpointsFile {
     properties.setProperty("object.store.root", stack.objectStoreRoot().toString());
     properties.setProperty("download.links.url", stack.linkBaseUrl());
     properties.setProperty("kubernetes.url", stack.kubernetesUrl());
+    properties.setProperty("cloudflare.url", stack.cloudflare().baseUrl());
+    properties.setProperty("cloudflare.api.url", stack.cloudflare().apiUrl());
+    properties.setProperty("cloudflare.api.token", LocalStack.CLOUDFLARE_TOKEN);
+    properties.setProperty("cloudflare.zone.id", LocalStack.CLOUDFLARE_ZONE);
     for (Map.Entry<LocalService, Integer> port : stack.servicePorts().entrySet()) {
       properties.setProperty(port.getKey().serviceName() + ".url", "http://127.0.0.1:" + port.getValue());
     }

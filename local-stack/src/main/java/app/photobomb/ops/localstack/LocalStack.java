@@ -9,6 +9,8 @@ import app.photobomb.ops.storage.local.LocalObjectServer;
 import app.photobomb.ops.testsupport.DatabaseRole;
 import app.photobomb.ops.testsupport.DatabaseRoles;
 import app.photobomb.ops.testsupport.ServerEndpoints;
+import app.photobomb.ops.testsupport.cloudflare.CloudflarePlanLimits;
+import app.photobomb.ops.testsupport.cloudflare.CloudflareStandIn;
 import app.photobomb.ops.thumbnail.worker.JobWorker;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -28,6 +30,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -42,9 +45,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The whole system on one machine with only a JDK: a Kafka broker (KRaft), PostgreSQL, Redis, a Kubernetes API
- * stand-in, the outbox relay and the five services with the thumbnail worker, with demo data in the database and a
- * local object store. Everything but the Kubernetes stand-in keeps its data under the local directory, so a restart
- * (after Ctrl-C or a crash) carries on where the last run stopped.
+ * stand-in, a Cloudflare stand-in (purge API and edge cache), the outbox relay and the five services with the
+ * thumbnail worker, with demo data in the database and a local object store. Everything but the two stand-ins keeps
+ * its data under the local directory, so a restart (after Ctrl-C or a crash) carries on where the last run stopped.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -52,6 +55,9 @@ public final class LocalStack implements AutoCloseable {
   static final String DATABASE = "photobomb";
   static final String APP_USER = "photobomb";
   static final String APP_PASSWORD = "photobomb";
+  /** The Cloudflare stand-in's API token and zone: local values, known to the cdn-service only through its settings. */
+  static final String CLOUDFLARE_TOKEN = "local-stack-cache-purge-token";
+  static final String CLOUDFLARE_ZONE = "0c0ffee0000000000000000000000001";
   /** Written once the demo data is in: it is loaded on the first start (or after a reset), never again. */
   private static final String DEMO_LOADED = "demo-data-loaded";
 
@@ -63,6 +69,7 @@ public final class LocalStack implements AutoCloseable {
   private DemoSummary demo;
   private String linkBaseUrl;
   private String kubernetesUrl;
+  private CloudflareStandIn cloudflare;
 
   private LocalStack(LocalStackSettings settings) {
     this.settings = settings;
@@ -141,6 +148,11 @@ public final class LocalStack implements AutoCloseable {
     }, migrated -> "database " + DATABASE + " migrated (" + migrated + " new migrations)");
     demo = loadDemoDataOnce(dataSource(jdbcUrl));
     startLinkServer();
+    cloudflare = step("cloudflare", () -> CloudflareStandIn.start(new CloudflareStandIn.Settings(
+        settings.cloudflarePort(), CLOUDFLARE_TOKEN, CLOUDFLARE_ZONE, cloudflarePlan(),
+        objectStoreRoot().resolve(LocalObjectStore.THUMBNAILS_BUCKET))),
+        c -> c.baseUrl() + " (plan " + c.plan().name() + ")");
+    running.add(cloudflare);
     running.add(step("outbox-relay", () -> OutboxRelay.start(new OutboxRelaySettings(endpoints.postgresHost(),
         endpoints.postgresPort(), DATABASE, DatabaseRole.RELAY.roleName(), DatabaseRole.RELAY.password(),
         endpoints.kafkaBootstrapServers(), "photobomb-outbox-relay-offsets", (short) 1, "photobomb_outbox")),
@@ -216,6 +228,34 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
+  /**
+   * The plan the Cloudflare stand-in enforces: the cdn-service's own ({@code photobomb.cdn.plan}, by environment
+   * {@code PHOTOBOMB_CDN_PLAN}), so that the service keeps to the limits the stand-in holds it to.
+   */
+  private CloudflarePlanLimits cloudflarePlan() {
+    return CloudflarePlanLimits.named(settings.serviceProperties().getOrDefault("photobomb.cdn.plan",
+        settings.cloudflarePlan()));
+  }
+
+  /** The Cloudflare stand-in: its purge API and its edge cache of the local thumbnails. */
+  public CloudflareStandIn cloudflare() {
+    return cloudflare;
+  }
+
+  /** A user's first photo, if any (the banner's cache check). */
+  Optional<UUID> firstPhotoOf(UUID userId) {
+    try (Connection connection = DriverManager.getConnection(jdbcUrl(), APP_USER, APP_PASSWORD);
+        PreparedStatement query = connection.prepareStatement(
+            "SELECT photo_id FROM photos WHERE user_id = ? ORDER BY uploaded_at, photo_id LIMIT 1")) {
+      query.setObject(1, userId);
+      try (ResultSet rows = query.executeQuery()) {
+        return rows.next() ? Optional.of(rows.getObject(1, UUID.class)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not read a photo of user " + userId, e);
+    }
+  }
+
   /** The Kubernetes API stand-in, e.g. http://127.0.0.1:8091. */
   public String kubernetesUrl() {
     return kubernetesUrl;
@@ -246,6 +286,17 @@ public final class LocalStack implements AutoCloseable {
     properties.put("photobomb.export.lease", "20s");
     if (service == LocalService.SCALING) {
       scalingProperties(properties);
+    }
+    if (service == LocalService.CDN) {
+      // purged URLs are the stand-in's own, so that its edge drops what the services purge
+      properties.put("photobomb.cdn.base-url", cloudflare.baseUrl());
+      properties.put("photobomb.cdn.cloudflare.api-url", cloudflare.apiUrl());
+      properties.put("photobomb.cdn.cloudflare.api-token", CLOUDFLARE_TOKEN);
+      properties.put("photobomb.cdn.cloudflare.zone-id", CLOUDFLARE_ZONE);
+    }
+    if (service == LocalService.DELETION) {
+      // the hard delete's purge URLs, in the cdn-service's zone (the stand-in's host)
+      properties.put("photobomb.deletion.cdn-base-url", cloudflare.baseUrl());
     }
     if (service == LocalService.THUMBNAIL_WORKER) {
       // One slot (a worker id of its own) per replica of its deployment; WorkerSlotsFollower keeps them equal.

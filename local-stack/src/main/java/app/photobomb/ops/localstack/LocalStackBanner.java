@@ -19,6 +19,9 @@ final class LocalStackBanner {
     out.println("  Objects    " + stack.objectStoreRoot() + " (download links served at " + stack.linkBaseUrl() + ")");
     out.println("  Kubernetes " + stack.kubernetesUrl() + " (stand-in; deployments of namespace "
         + LocalKubernetes.NAMESPACE + ": " + String.join(", ", LocalKubernetes.DEPLOYMENTS) + ")");
+    out.println("  Cloudflare " + stack.cloudflare().baseUrl() + " (stand-in, plan "
+        + stack.cloudflare().plan().name() + ": purge API at " + stack.cloudflare().apiUrl() + "/zones/" + LocalStack.CLOUDFLARE_ZONE
+        + "/purge_cache, edge cache of /thumb/<photo>/<size>.webp)");
     stack.servicePorts().forEach((service, port) ->
         out.println("  " + String.format("%-18s", service.serviceName()) + "http://127.0.0.1:" + port + "/healthz"));
     out.println("  Endpoints file: " + stack.endpointsFile());
@@ -51,6 +54,11 @@ final class LocalStackBanner {
         + stack.objectStoreRoot().resolve("photobomb-thumbnails") + ".");
     out.println("  Watch the replicas: curl -s " + stack.kubernetesUrl() + "/apis/apps/v1/namespaces/"
         + LocalKubernetes.NAMESPACE + "/deployments/" + LocalKubernetes.THUMBNAIL_WORKER + " (spec.replicas)");
+    stack.firstPhotoOf(stack.demo().users().get(0).userId()).ifPresent(photo -> {
+      out.println("Check the CDN's cache of a thumbnail (runbook task 7's validation): cf-cache-status is MISS, then");
+      out.println("HIT, and MISS again once a purge named it (a hard delete of its user, a reprocess of it):");
+      out.println("  curl -I " + stack.cloudflare().baseUrl() + "/thumb/" + photo + "/512.webp");
+    });
     out.println();
     out.println("Ctrl-C stops everything.");
   }

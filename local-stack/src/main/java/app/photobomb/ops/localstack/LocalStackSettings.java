@@ -8,18 +8,19 @@ import java.util.Map;
  * Where the local stack keeps its files, which ports it listens on and how much demo data it loads. From the
  * environment: {@code PHOTOBOMB_LOCAL_DIR} (default {@code .local}), {@code LOCAL_KAFKA_PORT} (9092),
  * {@code LOCAL_POSTGRES_PORT} (5432), {@code LOCAL_REDIS_PORT} (6379), {@code LOCAL_LINKS_PORT} (8090, serves the local
- * store's download links, e.g. of exports), {@code LOCAL_KUBERNETES_PORT} (8091, the Kubernetes API stand-in), and
- * {@code <SERVICE>_PORT} such as {@code DELETION_SERVICE_PORT}
- * (8081-8085). Port 0 means any free port. The number of demo photos comes from {@code --demo-photos}.
+ * store's download links, e.g. of exports), {@code LOCAL_KUBERNETES_PORT} (8091, the Kubernetes API stand-in),
+ * {@code LOCAL_CLOUDFLARE_PORT} (8092, the Cloudflare stand-in, at the limits of plan {@code PHOTOBOMB_CDN_PLAN}, the
+ * cdn-service's own setting, default pro) and {@code <SERVICE>_PORT} such as {@code DELETION_SERVICE_PORT}
+ * (8081-8086). Port 0 means any free port. The number of demo photos comes from {@code --demo-photos}.
  */
 public record LocalStackSettings(Path directory, int kafkaPort, ServerPorts serverPorts,
-    Map<LocalService, Integer> servicePorts, int linkPort, int kubernetesPort, int demoPhotos,
-    Map<String, String> serviceProperties) {
+    Map<LocalService, Integer> servicePorts, int linkPort, int kubernetesPort, int cloudflarePort,
+    String cloudflarePlan, int demoPhotos, Map<String, String> serviceProperties) {
 
   /** The same settings with extra properties given to every service, e.g. a zero-day deletion grace. */
   public LocalStackSettings withServiceProperties(Map<String, String> properties) {
     return new LocalStackSettings(directory, kafkaPort, serverPorts, servicePorts, linkPort, kubernetesPort,
-        demoPhotos, Map.copyOf(properties));
+        cloudflarePort, cloudflarePlan, demoPhotos, Map.copyOf(properties));
   }
 
   /** The same settings with another size of demo data (used on the first start, or after a reset). */
@@ -28,7 +29,7 @@ public record LocalStackSettings(Path directory, int kafkaPort, ServerPorts serv
       throw new IllegalArgumentException("--demo-photos must be at least 3 (one per demo user), not " + photos);
     }
     return new LocalStackSettings(directory, kafkaPort, serverPorts, servicePorts, linkPort, kubernetesPort,
-        photos, serviceProperties);
+        cloudflarePort, cloudflarePlan, photos, serviceProperties);
   }
 
   public static LocalStackSettings fromEnvironment(Map<String, String> env) {
@@ -40,8 +41,9 @@ public record LocalStackSettings(Path directory, int kafkaPort, ServerPorts serv
       servicePorts.put(service, port(env, service.portVariable(), service.defaultPort()));
     }
     return new LocalStackSettings(directory, port(env, "LOCAL_KAFKA_PORT", 9092), ports, servicePorts,
-        port(env, "LOCAL_LINKS_PORT", 8090), port(env, "LOCAL_KUBERNETES_PORT", 8091), DemoCatalog.DEFAULT_PHOTOS,
-        Map.of());
+        port(env, "LOCAL_LINKS_PORT", 8090), port(env, "LOCAL_KUBERNETES_PORT", 8091),
+        port(env, "LOCAL_CLOUDFLARE_PORT", 8092), env.getOrDefault("PHOTOBOMB_CDN_PLAN", "pro"),
+        DemoCatalog.DEFAULT_PHOTOS, Map.of());
   }
 
   /** Every server and service on a free port, for tests. */
@@ -50,7 +52,7 @@ public record LocalStackSettings(Path directory, int kafkaPort, ServerPorts serv
     for (LocalService service : LocalService.values()) {
       servicePorts.put(service, 0);
     }
-    return new LocalStackSettings(directory, 0, ServerPorts.ANY_FREE, servicePorts, 0, 0,
+    return new LocalStackSettings(directory, 0, ServerPorts.ANY_FREE, servicePorts, 0, 0, 0, "pro",
         DemoCatalog.DEFAULT_PHOTOS, Map.of());
   }
 

@@ -114,7 +114,8 @@ class LocalStackRestartTest {
         .redirectOutput(terminal.toFile());
     Map<String, String> env = builder.environment();
     env.put("PHOTOBOMB_LOCAL_DIR", directory.toString());
-    for (String port : List.of("LOCAL_KAFKA_PORT", "LOCAL_POSTGRES_PORT", "LOCAL_REDIS_PORT", "LOCAL_LINKS_PORT")) {
+    for (String port : List.of("LOCAL_KAFKA_PORT", "LOCAL_POSTGRES_PORT", "LOCAL_REDIS_PORT", "LOCAL_LINKS_PORT",
+        "LOCAL_KUBERNETES_PORT", "LOCAL_CLOUDFLARE_PORT")) {
       env.put(port, "0");
     }
     for (LocalService service : LocalService.values()) {

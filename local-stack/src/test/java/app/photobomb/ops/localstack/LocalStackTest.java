@@ -24,6 +24,7 @@ import java.util.UUID;
 import java.nio.charset.StandardCharsets;
 import app.photobomb.ops.common.events.MessageCatalog;
 import app.photobomb.ops.testsupport.KafkaTestClient;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -86,6 +87,7 @@ class LocalStackTest {
       assertThat(endpoints.getProperty("redis.url")).startsWith("redis://");
       assertThat(endpoints.getProperty("deletion-service.url")).endsWith(":" + ports.get(LocalService.DELETION));
       assertThat(endpoints.getProperty("kubernetes.url")).isEqualTo(stack.kubernetesUrl());
+      assertThat(endpoints.getProperty("cloudflare.url")).isEqualTo(stack.cloudflare().baseUrl());
       postgresPort = stack.endpoints().postgresPort();
       exportingADemoUserFromOnePublishedEventGivesADownloadableArchive(stack);
       try (KubernetesClient kubernetes = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
@@ -242,10 +244,12 @@ class LocalStackTest {
 
   /**
    * The README's demo: one published UserDeletionRequested removes a demo user's rows and files, the export
-   * archive made just before included.
+   * archive made just before included, and ends in cache-purged with the request's correlation id: the Cloudflare
+   * stand-in's edge then answers MISS for the user's thumbnails, and HIT still for another user's.
    */
   private static void deletingADemoUserWithZeroGraceWorksFromOnePublishedEvent(LocalStack stack) throws Exception {
-    UUID userId = stack.demo().users().get(0).userId();
+    DemoSummary.DemoUser user = stack.demo().users().get(0);
+    UUID userId = user.userId();
     Path archives = stack.objectStoreRoot().resolve("photobomb-exports").resolve("exports").resolve(userId.toString());
     assertThat(archives).as("the export made before").isNotEmptyDirectory();
     List<Path> files;
@@ -259,19 +263,49 @@ class LocalStackTest {
       }
     }
     assertThat(files).isNotEmpty().allMatch(Files::exists);
+    String deleted = thumbnailUrl(stack, userId);
+    String untouched = thumbnailUrl(stack, stack.demo().users().get(2).userId());
+    assertThat(cacheStatus(deleted)).isEqualTo("200 MISS");
+    assertThat(cacheStatus(deleted)).isEqualTo("200 HIT");
+    assertThat(cacheStatus(untouched)).isEqualTo("200 MISS");
 
+    String correlationId = UUID.randomUUID().toString();
     CommandSender.send(stack.endpoints().kafkaBootstrapServers(), MessageCatalog.USER_DELETION_REQUESTED,
-        userId.toString(), UUID.randomUUID().toString(),
+        userId.toString(), correlationId,
         ("{\"userId\":\"" + userId + "\",\"requestedBy\":\"demo\",\"reason\":\"demo\"}")
             .getBytes(StandardCharsets.UTF_8));
 
     try (KafkaTestClient kafka = new KafkaTestClient(stack.endpoints().kafkaBootstrapServers())) {
-      kafka.await(MessageCatalog.USER_HARD_DELETED.topic(), r -> userId.toString().equals(r.key()),
-          Duration.ofSeconds(60));
+      ConsumerRecord<String, byte[]> hardDeleted = kafka.await(MessageCatalog.USER_HARD_DELETED.topic(),
+          r -> userId.toString().equals(r.key()), Duration.ofSeconds(60));
+      assertThat(KafkaTestClient.header(hardDeleted, "ce_correlationid")).isEqualTo(correlationId);
+      ConsumerRecord<String, byte[]> purged = kafka.await(MessageCatalog.CACHE_PURGED.topic(),
+          r -> correlationId.equals(KafkaTestClient.header(r, "ce_correlationid")), Duration.ofSeconds(30));
+      assertThat(new tools.jackson.databind.json.JsonMapper().readTree(purged.value()).path("urlCount").asInt())
+          .as("the three thumbnail URLs of each of the user's photos").isEqualTo(3 * user.photoCount());
     }
     assertThat(files).noneMatch(Files::exists);
     assertThat(archives).as("export archives go with the account").satisfiesAnyOf(
         dir -> assertThat(dir).doesNotExist(), dir -> assertThat(dir).isEmptyDirectory());
+    assertThat(cacheStatus(deleted)).as("purged, and gone from the store").isEqualTo("404 MISS");
+    assertThat(cacheStatus(untouched)).as("no purge named it").isEqualTo("200 HIT");
+    assertThat(stack.cloudflare().rateLimited()).as("429s from the stand-in").isZero();
+  }
+
+  /** The 512 px thumbnail URL of the user's first photo, at the Cloudflare stand-in's edge. */
+  private static String thumbnailUrl(LocalStack stack, UUID userId) {
+    UUID photo = stack.firstPhotoOf(userId).orElseThrow();
+    return stack.cloudflare().baseUrl() + "/thumb/" + photo + "/512.webp";
+  }
+
+  /** What the README's {@code curl -I} shows of a thumbnail: status and cf-cache-status. */
+  private static String cacheStatus(String url) throws Exception {
+    java.net.http.HttpResponse<Void> response = java.net.http.HttpClient.newBuilder()
+        .version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+            .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+        java.net.http.HttpResponse.BodyHandlers.discarding());
+    return response.statusCode() + " " + response.headers().firstValue("cf-cache-status").orElse("none");
   }
 
   /** The console's lines as the terminal shows them: component, then message; what the terminal filters out is not here. */
@@ -288,6 +322,8 @@ class LocalStackTest {
   private void terminalTellsWhatEachServiceDidAndTheServersLogToFiles(LocalStack stack) throws IOException {
     String user = stack.demo().users().get(0).userId().toString().substring(0, 8);
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(terminal.lines())
+        .anyMatch(line -> line.matches(
+            "cloudflare \\| up in \\d+ ms: http://127\\.0\\.0\\.1:\\d+ \\(plan pro\\)"))
         .anyMatch(line -> line.startsWith("export-service | UserExportRequested ") && line.endsWith(" handled"))
         .anyMatch(line -> line.startsWith("export-service | -> UserExportCompleted "))
         .contains(
