@@ -45,8 +45,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(properties = {"spring.config.name=" + CdnServiceApplication.CONFIG_NAME,
     "photobomb.cdn.send-interval=1h",
     "photobomb.cdn.coalesce-window=200ms",
-    "photobomb.cdn.limits.requests-per-second=1",
-    "photobomb.cdn.limits.request-burst=1",
+    "photobomb.cdn.limits.urls-per-second=10",
     "photobomb.cdn.limits.urls-per-request=10",
     "photobomb.cdn.cloudflare.api-token=test-token",
     "photobomb.cdn.cloudflare.zone-id=zone123"})

@@ -24,6 +24,8 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class Purges {
 
+  private static final int MAX_PREFIXES_PER_CALL = 100;
+
   private final JdbcTemplate jdbc;
 
   public Purges(JdbcTemplate jdbc) {
@@ -85,7 +87,9 @@ public class Purges {
     for (Map.Entry<String, Set<String>> kind : byKind.entrySet()) {
       List<String> targets = new ArrayList<>(kind.getValue());
       boolean everything = PurgeTarget.EVERYTHING.equals(kind.getKey());
-      int size = everything ? targets.size() : perCall;
+      // prefixes: 100 a call on every plan (Enterprise's 500 is for URLs)
+      int size = everything ? targets.size() : PurgeTarget.PREFIXES.equals(kind.getKey())
+          ? Math.min(perCall, MAX_PREFIXES_PER_CALL) : perCall;
       for (int from = 0; from < targets.size(); from += size) {
         String[] chunk = targets.subList(from, Math.min(targets.size(), from + size)).toArray(String[]::new);
         Long callId = jdbc.queryForObject("INSERT INTO cdn_purge_calls (kind, targets) VALUES (?, ?) RETURNING call_id",

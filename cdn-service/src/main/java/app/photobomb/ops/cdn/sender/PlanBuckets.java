@@ -1,12 +1,15 @@
 package app.photobomb.ops.cdn.sender;
 
 import app.photobomb.ops.cdn.config.CdnProperties.PlanLimits;
+import app.photobomb.ops.cdn.domain.PurgeCall;
+import app.photobomb.ops.cdn.domain.PurgeTarget;
 import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The plan's buckets the sender keeps to: purge requests (the plan's rate and burst), the API's overall limit
- * (1,200 calls per 5 minutes) and the URL rate. A call goes only when all three have its tokens.
+ * The plan's buckets the sender keeps to, as Cloudflare counts them: a purge by URL spends the URL rate, a purge by
+ * prefix or of everything the request bucket (the plan's rate and burst); every call spends the API's overall limit
+ * (1,200 calls per 5 minutes). A call goes only when its buckets have its tokens.
  */
 final class PlanBuckets {
 
@@ -23,26 +26,31 @@ final class PlanBuckets {
     urls = new TokenBucket(limits.urlsPerSecond(), limits.urlsPerSecond(), now);
   }
 
-  /** How long until a call of {@code weight} URLs may go (zero: now). */
-  Duration wait(int weight, Instant now) {
-    Duration wait = requests.wait(1, now);
-    Duration apiWait = api.wait(1, now);
-    Duration urlWait = urls.wait(weight, now);
-    return max(wait, max(apiWait, urlWait));
+  /** How long until the call may go (zero: now). */
+  Duration wait(PurgeCall call, Instant now) {
+    Duration own = byUrl(call) ? urls.wait(call.weight(), now) : requests.wait(1, now);
+    return max(own, api.wait(1, now));
   }
 
-  void take(int weight, Instant now) {
-    requests.take(1, now);
+  void take(PurgeCall call, Instant now) {
+    if (byUrl(call)) {
+      urls.take(call.weight(), now);
+    } else {
+      requests.take(1, now);
+    }
     api.take(1, now);
-    urls.take(weight, now);
   }
 
-  /** Cloudflare answered 429: its request bucket is empty, whatever this one counted. */
-  void rateLimited(Instant now) {
-    requests.drain(now);
+  private static boolean byUrl(PurgeCall call) {
+    return PurgeTarget.FILES.equals(call.kind());
   }
 
-  /** Purge requests that could go at once now (the tokens-left gauge). */
+  /** Cloudflare answered 429: its bucket for the call is empty, whatever this one counted. */
+  void rateLimited(PurgeCall call, Instant now) {
+    (byUrl(call) ? urls : requests).drain(now);
+  }
+
+  /** Calls that could go at once now by the overall limit, and by prefix or everything (the tokens-left gauge). */
   double requestTokens(Instant now) {
     return Math.min(requests.available(now), api.available(now));
   }

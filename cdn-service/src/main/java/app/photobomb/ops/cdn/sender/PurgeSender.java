@@ -71,11 +71,11 @@ public class PurgeSender {
     }
     while (!Thread.currentThread().isInterrupted()) {
       Optional<PurgeCall> due = transactions.execute(status -> purges.nextDue());
-      if (due.isEmpty() || !buckets.wait(due.get().weight(), clock.instant()).isZero()) {
+      if (due.isEmpty() || !buckets.wait(due.get(), clock.instant()).isZero()) {
         return;
       }
       PurgeCall call = due.get();
-      buckets.take(call.weight(), clock.instant());
+      buckets.take(call, clock.instant());
       PurgeAnswer answer = send(call);
       transactions.executeWithoutResult(status -> record(call, answer));
     }
@@ -95,7 +95,7 @@ public class PurgeSender {
       purges.sent(call.callId());
       log.debug("call {} purged {} {}", call.callId(), call.weight(), call.kind());
     } else if (answer instanceof PurgeAnswer.RateLimited limited) {
-      buckets.rateLimited(clock.instant());
+      buckets.rateLimited(call, clock.instant());
       purges.retryAfter(call.callId(), limited.retryAfter(), false, "429 Too Many Requests");
       log.warn("Cloudflare answered 429 to call {}; it goes again after {} (the plan's limits are set to {})",
           call.callId(), limited.retryAfter(), properties.effectiveLimits());
@@ -119,8 +119,10 @@ public class PurgeSender {
   private void answer(List<FinishedPurge> finished) {
     List<OutboxEvent> events = new ArrayList<>();
     for (FinishedPurge purge : finished) {
-      if (purge.purged()) {
+      if (purge.purged() && purge.answered()) {
         log.info("purge {} done: {} targets in {} calls", purge.purgeId(), purge.targetCount(), purge.requestCount());
+      } else if (purge.purged()) {
+        log.debug("purge {} done: {} targets in {} calls", purge.purgeId(), purge.targetCount(), purge.requestCount());
       } else {
         log.warn("purge {} failed: {}", purge.purgeId(), purge.failureReason());
       }
