@@ -6,7 +6,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.LoggerFactory;
 
-/** {@code java -jar benchmarks.jar [messaging|storage|deletion|export|reprocess|thumbnails|scaling]}: picks a benchmark, messaging by default. */
+/** {@code java -jar benchmarks.jar [messaging|storage|deletion|export|reprocess|thumbnails|scaling|cdn]}: picks a benchmark, messaging by default. */
 public final class BenchmarkLauncher {
 
   /** Every benchmark the launcher offers, by the name that picks it. */
@@ -17,7 +17,8 @@ public final class BenchmarkLauncher {
     EXPORT(ExportBenchmark::main),
     REPROCESS(ReprocessBenchmark::main),
     THUMBNAILS(ThumbnailsBenchmark::main),
-    SCALING(ScalingBenchmark::main);
+    SCALING(ScalingBenchmark::main),
+    CDN(CdnBenchmark::main);
 
     private final Main main;
 

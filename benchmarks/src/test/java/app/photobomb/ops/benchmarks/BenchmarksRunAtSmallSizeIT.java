@@ -41,7 +41,8 @@ class BenchmarksRunAtSmallSizeIT {
           "BENCH_THUMBNAILS_HEIGHT", "1200", "BENCH_THUMBNAILS_ROUNDS", "1", "BENCH_THUMBNAILS_WORKER_JOBS", "4"),
           "ratio renderer / bare loop " + NUMBER + "[\\s\\S]*ratio worker end to end / bare loop " + NUMBER),
       Benchmark.SCALING, new SmallRun(Map.of("BENCH_SCALING_TRIALS", "5"),
-          "ratio p99 / KEDA's default worst case " + NUMBER));
+          "ratio p99 / KEDA's default worst case " + NUMBER),
+      Benchmark.CDN, new SmallRun(Map.of("BENCH_CDN_PHOTOS", "334"), "ratio of the plan's bound " + NUMBER));
 
   @ParameterizedTest
   @EnumSource(Benchmark.class)
