@@ -92,17 +92,20 @@ class WorkerResizeTest {
     assertThat(worker.resize(4)).as("slots before").isEqualTo(1);
     List<String> grown = worker.workerIds();
     assertThat(grown).hasSize(4);
+    // The first slot may sit out the 8 jobs: it can be in its 1 s wait on the empty high queue while the added slots
+    // empty the batch queue (a clean-clone CI run saw it), so only the added slots are awaited here.
+    List<String> added = grown.subList(1, 4);
     Set<String> busy = ConcurrentHashMap.newKeySet();
     await().atMost(WAIT).pollInterval(Duration.ofMillis(10)).untilAsserted(() -> {
       busy.addAll(runningWorkers());
-      assertThat(busy).as("every slot took a job").containsExactlyInAnyOrderElementsOf(grown);
+      assertThat(busy).as("every added slot took a job").containsAll(added);
     });
 
     redis.opsForList().rightPushAll(BATCH, rest);
     assertThat(worker.resize(1)).as("slots before").isEqualTo(4);
     Long queuedAtTheShrink = redis.opsForList().size(BATCH);
     assertThat(queuedAtTheShrink).as("jobs still queued when the slots were removed").isPositive();
-    List<String> removed = grown.subList(1, 4);
+    List<String> removed = added;
     assertThat(worker.workerIds()).containsExactly(grown.get(0));
     assertThat(runningWorkers()).as("the removed slots finished their jobs in hand").doesNotContainAnyElementsOf(
         removed);
