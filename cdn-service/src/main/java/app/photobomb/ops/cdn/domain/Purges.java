@@ -68,9 +68,9 @@ public class Purges {
   }
 
   /**
-   * Once the oldest unassigned target has waited {@code window}, groups every unassigned target into calls:
-   * deduplicated across requests, at most {@code perCall} each (one call for any number of purges of everything).
-   * Returns the calls made.
+   * Once the oldest unassigned target has waited {@code window}, groups the oldest {@code limit} unassigned targets
+   * into calls: deduplicated across requests, at most {@code perCall} each (one call for any number of purges of
+   * everything). Returns how many targets it took ({@code limit}: more may wait).
    */
   public int coalesce(Duration window, int perCall, int limit) {
     Boolean due = jdbc.queryForObject("SELECT min(created_at) <= now() - make_interval(secs => ?) "
@@ -79,28 +79,34 @@ public class Purges {
       return 0;
     }
     Map<String, Set<String>> byKind = new LinkedHashMap<>();
+    int[] taken = {0};
     jdbc.query("SELECT kind, target FROM cdn_purge_targets WHERE call_id IS NULL ORDER BY created_at LIMIT ? "
         + "FOR UPDATE", row -> {
+          taken[0]++;
           byKind.computeIfAbsent(row.getString("kind"), k -> new LinkedHashSet<>()).add(row.getString("target"));
         }, limit);
-    int calls = 0;
     for (Map.Entry<String, Set<String>> kind : byKind.entrySet()) {
       List<String> targets = new ArrayList<>(kind.getValue());
       boolean everything = PurgeTarget.EVERYTHING.equals(kind.getKey());
       // prefixes: 100 a call on every plan (Enterprise's 500 is for URLs)
       int size = everything ? targets.size() : PurgeTarget.PREFIXES.equals(kind.getKey())
           ? Math.min(perCall, MAX_PREFIXES_PER_CALL) : perCall;
+      Long[] callOf = new Long[targets.size()];
       for (int from = 0; from < targets.size(); from += size) {
-        String[] chunk = targets.subList(from, Math.min(targets.size(), from + size)).toArray(String[]::new);
+        int to = Math.min(targets.size(), from + size);
+        String[] chunk = targets.subList(from, to).toArray(String[]::new);
         Long callId = jdbc.queryForObject("INSERT INTO cdn_purge_calls (kind, targets) VALUES (?, ?) RETURNING call_id",
             Long.class, kind.getKey(), everything ? new String[0] : chunk);
-        // a request of the same target recorded since is purged by this call too: it is made after it
-        jdbc.update("UPDATE cdn_purge_targets SET call_id = ? WHERE call_id IS NULL AND kind = ? AND target = ANY (?)",
-            callId, kind.getKey(), chunk);
-        calls++;
+        Arrays.fill(callOf, from, to, callId);
       }
+      // one statement for the slice; a request of the same target recorded since is purged by its call too: the
+      // call is made after it
+      jdbc.update("""
+          UPDATE cdn_purge_targets t SET call_id = a.call_id FROM unnest(?::text[], ?::bigint[]) AS a(target, call_id)
+          WHERE t.call_id IS NULL AND t.kind = ? AND t.target = a.target""",
+          targets.toArray(String[]::new), callOf, kind.getKey());
     }
-    return calls;
+    return taken[0];
   }
 
   /** The oldest call due now (one waiting for its backoff does not hold up the others). */

@@ -4,12 +4,16 @@ import app.photobomb.ops.cdn.config.CdnProperties;
 import app.photobomb.ops.common.jobs.PeriodicTasks;
 import org.springframework.stereotype.Component;
 
-/** Runs the purge sender every send interval (it does nothing on replicas that do not hold its lock). */
+/**
+ * Runs the coalescer and the purge sender every send interval, each on its own thread (both do nothing on replicas
+ * that do not hold the sender's lock).
+ */
 @Component
 public class CdnScheduler extends PeriodicTasks {
 
-  public CdnScheduler(PurgeSender sender, CdnProperties properties) {
+  public CdnScheduler(Coalescer coalescer, PurgeSender sender, CdnProperties properties) {
     super("cdn-sender");
+    every(properties.sendInterval(), "coalescer pass", coalescer::coalesceOnce);
     every(properties.sendInterval(), "purge sender pass", sender::sendOnce);
   }
 }

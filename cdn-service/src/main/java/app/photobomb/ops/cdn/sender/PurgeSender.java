@@ -23,15 +23,14 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Coalesces recorded targets into calls and makes the calls within the plan's buckets, on the one replica holding
- * the sender's lock. 429 waits its Retry-After; 5xx and no answer back off, up to max-attempts; any other refusal
- * fails at once with Cloudflare's error. Each purge is answered once, when its last call ended.
+ * Makes the coalesced calls within the plan's buckets, on the one replica holding the sender's lock. 429 waits its
+ * Retry-After; 5xx and no answer back off, up to max-attempts; any other refusal fails at once with Cloudflare's
+ * error. Each purge is answered once, when its last call ended.
  */
 @Component
 public class PurgeSender {
 
   private static final Logger log = LoggerFactory.getLogger(PurgeSender.class);
-  private static final int COALESCE_LIMIT = 50_000;
 
   private final Purges purges;
   private final CloudflareClient cloudflare;
@@ -59,15 +58,10 @@ public class PurgeSender {
     metrics.tokensLeft(() -> buckets.requestTokens(clock.instant()));
   }
 
-  /** One pass: coalesce what waited the window, then send due calls while the buckets allow. */
+  /** One pass: sends due calls while the buckets allow (the coalescer makes them, on its own thread). */
   public void sendOnce() {
     if (!leadership.holds()) {
       return;
-    }
-    int perCall = properties.effectiveLimits().urlsPerRequest();
-    while (transactions.execute(status -> purges.coalesce(properties.coalesceWindow(), perCall, COALESCE_LIMIT))
-        >= COALESCE_LIMIT / perCall && !Thread.currentThread().isInterrupted()) {
-      log.debug("more targets wait to be coalesced");
     }
     while (!Thread.currentThread().isInterrupted()) {
       Optional<PurgeCall> due = transactions.execute(status -> purges.nextDue());
