@@ -51,8 +51,10 @@ GRANT USAGE ON SEQUENCE cdn_purge_calls_call_id_seq TO photobomb_ops_cdn;
 DO $$
 BEGIN
   IF NOT EXISTS (SELECT FROM pg_publication WHERE pubname = 'photobomb_outbox') THEN
-    CREATE PUBLICATION photobomb_outbox;
+    CREATE PUBLICATION photobomb_outbox WITH (publish = 'insert');
   END IF;
 END
 $$;
+-- Inserts only: each event's delete in its own transaction is not sent to the relay (V11__messaging_lighter_writes.sql).
+ALTER PUBLICATION photobomb_outbox SET (publish = 'insert');
 ALTER PUBLICATION photobomb_outbox SET TABLE outbox;

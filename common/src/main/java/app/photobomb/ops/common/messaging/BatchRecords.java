@@ -46,8 +46,11 @@ final class BatchRecords {
     return index < values.size() ? values.get(index) : null;
   }
 
-  /** The record's headers as Kafka headers again (the header mapper hands them over as raw bytes). */
+  /** The record's Kafka headers: as they came (RawHeadersMapper), or made again from another mapper's map. */
   private static Headers headers(Object converted) {
+    if (converted instanceof Map<?, ?> map && map.get(RawHeadersMapper.RECORD_HEADERS) instanceof Headers own) {
+      return own;
+    }
     RecordHeaders result = new RecordHeaders();
     if (converted instanceof Map<?, ?> map) {
       map.forEach((name, value) -> {

@@ -1,13 +1,17 @@
 package app.photobomb.ops.common.messaging;
 
 import app.photobomb.ops.common.events.MessageType;
-import io.cloudevents.CloudEvent;
-import io.cloudevents.kafka.KafkaMessageFactory;
-import io.cloudevents.rw.CloudEventRWException;
+import java.net.URI;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 
 /**
- * Reads and checks the CloudEvents headers of a record with the CloudEvents SDK (binary mode, ce_specversion
- * checked); a record without them cannot be handled.
+ * Reads and checks the CloudEvents 1.0 headers of a record in Kafka binary mode (ce_specversion 1.0, ce_id,
+ * ce_type, ce_source a URI reference, ce_time RFC 3339 when present); a record without them cannot be handled.
+ * Read here rather than with the CloudEvents SDK's reader, which built a whole event (every attribute and
+ * extension, the data wrapped) per record only for the six attributes the core uses: about a tenth of the
+ * consumer thread in the messaging benchmark's profile. Writing stays with the SDK (CloudEventHeaders).
  */
 final class EnvelopeReader {
 
@@ -21,7 +25,6 @@ final class EnvelopeReader {
   }
 
   static Envelope read(InboundMessage message, MessageType<?> expected) {
-    // Checked before the SDK, whose errors name attributes and do not tell a missing header from a malformed one.
     String id = required(message, CloudEventHeaders.ID);
     String type = required(message, CloudEventHeaders.TYPE);
     String source = required(message, CloudEventHeaders.SOURCE);
@@ -31,15 +34,35 @@ final class EnvelopeReader {
       throw new RejectedMessageException("wrong_type",
           "ce_type " + type + " on " + message.topic() + ", expected " + expected.ceType());
     }
-    CloudEvent event;
-    try {
-      event = KafkaMessageFactory.createReader(message.headers(), message.payload()).toEvent();
-    } catch (CloudEventRWException | IllegalStateException | IllegalArgumentException e) {
-      throw new RejectedMessageException("invalid_header", "not a CloudEvent 1.0 in binary mode: " + e.getMessage(), e);
+    String specVersion = message.header(CloudEventHeaders.SPEC_VERSION);
+    if (!CloudEventHeaders.SPEC_VERSION_1_0.equals(specVersion)) {
+      throw invalid(specVersion == null ? "header " + CloudEventHeaders.SPEC_VERSION + " is missing"
+          : CloudEventHeaders.SPEC_VERSION + " " + specVersion + ", expected " + CloudEventHeaders.SPEC_VERSION_1_0);
     }
-    Object correlationId = event.getExtension("correlationid");
-    return new Envelope(id, type, source, event.getTime() == null ? null : event.getTime().toInstant(),
-        event.getSubject(), correlationId == null || correlationId.toString().isBlank() ? id : correlationId.toString());
+    try {
+      URI.create(source);
+    } catch (IllegalArgumentException e) {
+      throw invalid(CloudEventHeaders.SOURCE + " is not a URI reference: " + e.getMessage());
+    }
+    String correlationId = message.header(CloudEventHeaders.CORRELATION_ID);
+    return new Envelope(id, type, source, time(message), message.header(CloudEventHeaders.SUBJECT),
+        correlationId == null || correlationId.isBlank() ? id : correlationId);
+  }
+
+  private static Instant time(InboundMessage message) {
+    String time = message.header(CloudEventHeaders.TIME);
+    if (time == null) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(time).toInstant();
+    } catch (DateTimeParseException e) {
+      throw invalid(CloudEventHeaders.TIME + " " + time + " is not an RFC 3339 time");
+    }
+  }
+
+  private static RejectedMessageException invalid(String detail) {
+    return new RejectedMessageException("invalid_header", "not a CloudEvent 1.0 in binary mode: " + detail);
   }
 
   private static String required(InboundMessage message, String header) {

@@ -77,12 +77,12 @@ public class MessagingAutoConfiguration {
   }
 
   /**
-   * Hands record headers to the core as raw bytes: the core reads CloudEvents headers itself, so the binder's
-   * per-header JSON type inference is work for nothing on every record.
+   * Hands record headers to the core as the record's own: the core reads CloudEvents headers itself, so the
+   * binder's per-header JSON type inference and copying are work for nothing on every record.
    */
   @Bean(MessagingProperties.HEADER_MAPPER)
   SimpleKafkaHeaderMapper photobombHeaderMapper() {
-    return new SimpleKafkaHeaderMapper();
+    return new RawHeadersMapper();
   }
 
   /**

@@ -3,10 +3,16 @@ package app.photobomb.ops.common.messaging;
 import app.photobomb.ops.common.events.MessageCatalog;
 import app.photobomb.ops.common.events.MessageType;
 import app.photobomb.ops.common.events.PhotobombMessage;
-import java.sql.Timestamp;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -19,10 +25,16 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  */
 public class Outbox {
 
+  // One statement per batch; the rows' ctids say what to delete: the outbox needs no index at all.
   private static final String INSERT = """
       INSERT INTO outbox (id, topic, aggregate_id, type, source, payload, correlation_id, causation_id, created_at)
-      VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)""";
-  private static final String DELETE = "DELETE FROM outbox WHERE id = ANY (?)";
+      SELECT e.id, e.topic, e.aggregate_id, e.type, e.source, e.payload::jsonb, e.correlation_id, e.causation_id,
+             e.created_at::timestamptz
+      FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+          AS e(id, topic, aggregate_id, type, source, payload, correlation_id, causation_id, created_at)
+      RETURNING ctid::text""";
+  // A row's ctid stays its own until its transaction ends: no other transaction can update or vacuum it before.
+  private static final String DELETE = "DELETE FROM outbox WHERE ctid = ANY (?::tid[])";
 
   private final JdbcTemplate jdbc;
   private final PayloadCodec codec;
@@ -68,19 +80,32 @@ public class Outbox {
     if (!TransactionSynchronizationManager.isActualTransactionActive()) {
       throw new IllegalStateException("outbox events must be written in the transaction of the state they report");
     }
-    jdbc.batchUpdate(INSERT, events, events.size(), (ps, e) -> {
-      ps.setObject(1, e.id());
-      ps.setString(2, e.topic());
-      ps.setString(3, e.aggregateId());
-      ps.setString(4, e.type());
-      ps.setString(5, e.source());
-      ps.setString(6, e.payload());
-      ps.setString(7, e.correlationId());
-      ps.setString(8, e.causationId());
-      ps.setTimestamp(9, Timestamp.from(e.createdAt()));
+    List<String> rows = jdbc.execute((Connection connection) -> {
+      try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+        insert.setArray(1, connection.createArrayOf("uuid", events.stream().map(OutboxEvent::id).toArray()));
+        insert.setArray(2, texts(connection, events, OutboxEvent::topic));
+        insert.setArray(3, texts(connection, events, OutboxEvent::aggregateId));
+        insert.setArray(4, texts(connection, events, OutboxEvent::type));
+        insert.setArray(5, texts(connection, events, OutboxEvent::source));
+        insert.setArray(6, texts(connection, events, OutboxEvent::payload));
+        insert.setArray(7, texts(connection, events, OutboxEvent::correlationId));
+        insert.setArray(8, texts(connection, events, OutboxEvent::causationId));
+        insert.setArray(9, texts(connection, events, e -> e.createdAt().toString()));
+        List<String> ctids = new ArrayList<>(events.size());
+        try (ResultSet inserted = insert.executeQuery()) {
+          while (inserted.next()) {
+            ctids.add(inserted.getString(1));
+          }
+        }
+        return ctids;
+      }
     });
-    UUID[] ids = events.stream().map(OutboxEvent::id).toArray(UUID[]::new);
-    jdbc.update(DELETE, ps -> ps.setArray(1, ps.getConnection().createArrayOf("uuid", ids)));
+    jdbc.update(DELETE, ps -> ps.setArray(1, ps.getConnection().createArrayOf("text", rows.toArray())));
+  }
+
+  private static Array texts(Connection connection, List<OutboxEvent> events, Function<OutboxEvent, String> field)
+      throws SQLException {
+    return connection.createArrayOf("text", events.stream().map(field).toArray());
   }
 
   /** One activity line per event once its transaction committed (an event of a rolled-back one never happened). */

@@ -5,6 +5,7 @@ import app.photobomb.ops.common.events.MessageType;
 import app.photobomb.ops.common.events.PhotobombMessage;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.networknt.schema.Error;
+import com.networknt.schema.OutputFormat;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
@@ -52,7 +53,9 @@ public final class PayloadCodec {
     if (tree == null || tree.isMissingNode()) {
       throw new RejectedMessageException("malformed_json", "payload is empty");
     }
-    List<String> violations = validate(type, tree);
+    // the boolean output stops at the first violation and builds no messages: the messages only for a bad payload
+    List<String> violations = Boolean.TRUE.equals(schemas.get(type).validate(tree, OutputFormat.BOOLEAN))
+        ? List.of() : validate(type, tree);
     if (!violations.isEmpty()) {
       throw new RejectedMessageException("schema_violation",
           type.name() + " does not match its schema: " + String.join("; ", violations));

@@ -186,6 +186,38 @@ class MessagingCoreEndToEndTest {
   }
 
   @Test
+  void recordsWithAnotherSpecVersionABadTimeOrSourceAreDeadLetteredAsInvalidHeader() {
+    String deployment = "bad-envelope-" + shortId();
+    Map<String, Map<String, String>> broken = new java.util.LinkedHashMap<>();
+    broken.put("ce_specversion", withHeader(deployment, CloudEventHeaders.SPEC_VERSION, "0.3"));
+    broken.put("ce_time", withHeader(deployment, CloudEventHeaders.TIME, "yesterday at noon"));
+    broken.put("ce_source", withHeader(deployment, CloudEventHeaders.SOURCE, "urn:photobomb:api with spaces"));
+    Map<String, String> noSpecVersion = TestCommands.headers(MessageCatalog.SCALE_WORKERS_REQUESTED,
+        UUID.randomUUID().toString(), deployment, null);
+    noSpecVersion.remove(CloudEventHeaders.SPEC_VERSION);
+    broken.put("ce_specversion is missing", noSpecVersion);
+    broken.values().forEach(headers -> kafka.send(COMMANDS, deployment, headers, command(deployment, 2, "broken")));
+    String nextId = UUID.randomUUID().toString();
+    send(nextId, command(deployment, 3, "after the broken ones"), null);
+
+    awaitEventCausedBy(nextId);
+    broken.forEach((what, headers) -> {
+      ConsumerRecord<String, byte[]> dead = kafka.await(DLQ,
+          r -> headers.get(CloudEventHeaders.ID).equals(header(r, CloudEventHeaders.ID)), WAIT);
+      assertThat(header(dead, DeadLetterHeaders.REASON)).as(what).isEqualTo("invalid_header");
+      assertThat(header(dead, DeadLetterHeaders.DETAIL)).as(what).contains(what.split(" ")[0]);
+    });
+    assertThat(rowsFor(deployment)).isEqualTo(1);
+  }
+
+  private static Map<String, String> withHeader(String deployment, String name, String value) {
+    Map<String, String> headers = TestCommands.headers(MessageCatalog.SCALE_WORKERS_REQUESTED,
+        UUID.randomUUID().toString(), deployment, null);
+    headers.put(name, value);
+    return headers;
+  }
+
+  @Test
   void recordWithAnOversizedCeIdIsDeadLetteredAsInvalidHeaderAndTheRecordsAfterItAreHandled() {
     String deployment = "oversized-" + shortId();
     // random hex does not compress, so 3 kB stays over the btree limit (2,704 bytes) of the inbox key
