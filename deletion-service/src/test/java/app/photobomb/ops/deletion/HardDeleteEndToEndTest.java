@@ -174,7 +174,8 @@ class HardDeleteEndToEndTest {
     jdbc.update("UPDATE users SET deleted_at = now() - interval '1 day' WHERE user_id = ?", doomed);
     jdbc.update("""
         INSERT INTO user_deletions (user_id, status, requested_by, requested_at, soft_deleted_at, hard_delete_after,
-            correlation_id) VALUES (?, 'scheduled', 'test', now(), now() - interval '1 day', now() - interval '1 second', ?)""",
+            correlation_id)
+        VALUES (?, 'scheduled', 'test', now(), now() - interval '1 day', now() - interval '1 second', ?)""",
         doomed, correlationId);
 
     // The rows go and the listings run, but B2 refuses every delete: the thumbnails stay in the store for now.

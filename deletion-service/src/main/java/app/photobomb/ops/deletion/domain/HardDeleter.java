@@ -27,9 +27,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The database phase of a hard delete (runbook task 9), one transaction per account: re-checks under the row
  * locks that the account is still soft-deleted and past its grace period, deletes all its rows in the runbook's
  * order while recording what to delete from the stores as deletion tasks (a listing per user prefix, the ids of
- * its photos whose prefixes are to be listed, and a listing per stored key under none of them), drops its queued uploads, and audits. An account that fails
- * the re-check moves on (restored, rescheduled or failed, with an audit row and an event), so it never blocks the
- * accounts behind it. The CDN purge of its thumbnails waits for the object phase's end (ObjectDeleter).
+ * its photos whose prefixes are to be listed, and a listing per stored key under none of them), drops its queued
+ * uploads, and audits. An account that fails the re-check moves on (restored, rescheduled or failed, with an audit
+ * row and an event), so it never blocks the accounts behind it. The CDN purge of its thumbnails waits for the
+ * object phase's end (ObjectDeleter).
  */
 @Service
 public class HardDeleter {
@@ -194,7 +195,8 @@ public class HardDeleter {
             INSERT INTO deletion_tasks (user_id, kind, bucket, object_key, size_bytes)
             SELECT ?, 'object', f.bucket, f.object_key, f.size_bytes FROM files f
             WHERE NOT EXISTS (SELECT 1 FROM unnest(?::text[], ?::text[]) AS p(bucket, prefix)
-                WHERE p.bucket = f.bucket AND starts_with(f.object_key, replace(p.prefix, '{photoId}', f.photo_id::text)))
+                WHERE p.bucket = f.bucket
+                  AND starts_with(f.object_key, replace(p.prefix, '{photoId}', f.photo_id::text)))
             ON CONFLICT DO NOTHING)
         SELECT count(*) FROM files""", Long.class, userId, userId, prefixes.buckets(), prefixes.patterns());
   }
