@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import app.photobomb.ops.common.events.CachePurgeRequested;
 import app.photobomb.ops.common.events.MessageCatalog;
+import app.photobomb.ops.common.events.UserDeletionCancelled;
 import app.photobomb.ops.common.events.UserDeletionRequested;
 import app.photobomb.ops.common.events.UserHardDeleted;
 import app.photobomb.ops.common.messaging.CloudEventHeaders;
@@ -162,6 +163,54 @@ class HardDeleteEndToEndTest {
     assertThat(request.urls()).contains(
         "https://cdn.photobomb.app/thumb/" + doomedPhotos.get(1) + "/1024.webp")
         .noneMatch(url -> url.contains(bystanderPhoto.toString()));
+  }
+
+  @Test
+  void thumbnailsArePurgedFromTheCdnOnceAfterTheObjectPhaseDeletedThem() {
+    UUID doomed = user();
+    UUID photo = photo(doomed, "edge.jpg");
+    String thumbnail = "thumbs/" + photo + "/512.webp";
+    String correlationId = "corr-" + UUID.randomUUID();
+    jdbc.update("UPDATE users SET deleted_at = now() - interval '1 day' WHERE user_id = ?", doomed);
+    jdbc.update("""
+        INSERT INTO user_deletions (user_id, status, requested_by, requested_at, soft_deleted_at, hard_delete_after,
+            correlation_id)
+        VALUES (?, 'scheduled', 'test', now(), now() - interval '1 day', now() - interval '1 second', ?)""",
+        doomed, correlationId);
+
+    // The rows go and the listings run, but B2 refuses every delete: the thumbnails stay in the store for now.
+    b2.deletesUnavailable(true);
+    try {
+      scheduler.runOnce();
+    } finally {
+      b2.deletesUnavailable(false);
+    }
+    assertThat(count("SELECT count(*) FROM users WHERE user_id = ?", doomed)).as("the rows phase is done").isZero();
+    assertThat(store.stat(THUMBNAILS, thumbnail)).as("the object phase is not").isPresent();
+    // A cancel now is answered through the same outbox after the rows phase's commit, so once its answer is on
+    // Kafka, whatever that commit emitted is there too.
+    String cancelId = UUID.randomUUID().toString();
+    kafka.send(MessageCatalog.USER_DELETION_CANCELLED.topic(), doomed.toString(),
+        TestCommands.headers(MessageCatalog.USER_DELETION_CANCELLED, cancelId, doomed.toString(), null),
+        codec.encode(new UserDeletionCancelled(doomed, "support")).getBytes(StandardCharsets.UTF_8));
+    kafka.await(MessageCatalog.USER_DELETION_FAILED.topic(),
+        r -> cancelId.equals(header(r, CloudEventHeaders.CAUSATION_ID)), WAIT);
+    assertThat(purgesNaming(photo)).as("no purge while the thumbnails can still be fetched from the origin")
+        .isEmpty();
+
+    jdbc.update("UPDATE deletion_tasks SET next_attempt_at = now() WHERE user_id = ?", doomed);
+    scheduler.runOnce();
+
+    ConsumerRecord<String, byte[]> purge = kafka.await(MessageCatalog.CACHE_PURGE_REQUESTED.topic(),
+        r -> text(r).contains(photo.toString()), WAIT);
+    assertThat(store.stat(THUMBNAILS, thumbnail)).isEmpty();
+    assertThat(header(purge, CloudEventHeaders.CORRELATION_ID)).isEqualTo(correlationId);
+    assertThat(codec.decode(MessageCatalog.CACHE_PURGE_REQUESTED, purge.value()).urls()).containsExactlyInAnyOrder(
+        "https://cdn.photobomb.app/thumb/" + photo + "/256.webp", "https://cdn.photobomb.app/thumb/" + photo
+            + "/512.webp", "https://cdn.photobomb.app/thumb/" + photo + "/1024.webp");
+    kafka.await(MessageCatalog.USER_HARD_DELETED.topic(), r -> doomed.toString().equals(r.key()), WAIT);
+    scheduler.runOnce();
+    assertThat(purgesNaming(photo)).as("requested once per account").hasSize(1);
   }
 
   @Test
@@ -409,6 +458,11 @@ class HardDeleteEndToEndTest {
     assertThat(uploadQueue.find(THUMBNAILS, lateThumbnail)).as("queued thumbnail of the deleted user").isEmpty();
     assertThat(uploadQueue.find(ORIGINALS, bystanderKey)).as("another user's queued upload stays queued")
         .isPresent();
+  }
+
+  private List<String> purgesNaming(UUID photo) {
+    return kafka.readAll(MessageCatalog.CACHE_PURGE_REQUESTED.topic()).stream().map(KafkaTestClient::text)
+        .filter(text -> text.contains(photo.toString())).toList();
   }
 
   private void scheduleDue(UUID userId, String dueSql) {

@@ -2,7 +2,6 @@ package app.photobomb.ops.deletion.domain;
 
 import app.photobomb.ops.common.audit.AuditLog;
 import app.photobomb.ops.common.database.AccountLocks;
-import app.photobomb.ops.common.events.CachePurgeRequested;
 import app.photobomb.ops.common.events.UserDeletionFailed;
 import app.photobomb.ops.common.events.UserDeletionScheduled;
 import app.photobomb.ops.common.events.UserRestored;
@@ -12,7 +11,6 @@ import app.photobomb.ops.deletion.domain.UserDeletions.UserLock;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +25,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The database phase of a hard delete (runbook task 9), one transaction per account: re-checks under the row
- * locks that the account is still soft-deleted and past its grace period, records what to delete from the
- * stores as deletion tasks, drops its queued uploads, deletes all its rows in the runbook's order, audits, and
- * asks the CDN to forget its thumbnails. An account that fails the re-check moves on (restored, rescheduled or
- * failed, with an audit row and an event), so it never blocks the accounts behind it.
+ * locks that the account is still soft-deleted and past its grace period, deletes all its rows in the runbook's
+ * order while recording what to delete from the stores as deletion tasks (a listing per user prefix, the ids of
+ * its photos whose prefixes are to be listed, and a listing per stored key under none of them), drops its queued
+ * uploads, and audits. An account that fails the re-check moves on (restored, rescheduled or failed, with an audit
+ * row and an event), so it never blocks the accounts behind it. The CDN purge of its thumbnails waits for the
+ * object phase's end (ObjectDeleter).
  */
 @Service
 public class HardDeleter {
@@ -46,7 +46,6 @@ public class HardDeleter {
   }
 
   private static final Logger log = LoggerFactory.getLogger(HardDeleter.class);
-  private static final List<String> THUMBNAIL_SIZES = List.of("256", "512", "1024");
   private static final String ACTOR = "deletion-service";
 
   private final JdbcTemplate jdbc;
@@ -157,9 +156,11 @@ public class HardDeleter {
     UUID userId = deletion.userId();
     // Exports completing now wait for this commit and then see the user gone (their links never go out).
     AccountLocks.exclusive(jdbc, userId);
-    recordObjectTasks(userId);
-    dropQueuedUploads(userId);
-    List<UUID> photoIds = jdbc.queryForList("SELECT photo_id FROM photos WHERE user_id = ?", UUID.class, userId);
+    Prefixes user = userPrefixes.forUser(userId);
+    jdbc.update("""
+        INSERT INTO deletion_tasks (user_id, kind, bucket, object_key)
+        SELECT ?, 'prefix', p.bucket, p.prefix FROM unnest(?::text[], ?::text[]) AS p(bucket, prefix)
+        ON CONFLICT DO NOTHING""", userId, user.buckets(), user.patterns());
     Map<String, Long> rows = new LinkedHashMap<>();
     rows.put("face_detections", delete("DELETE FROM face_detections WHERE user_id = ?", userId));
     rows.put("face_clusters", delete("DELETE FROM face_clusters WHERE user_id = ?", userId));
@@ -167,9 +168,10 @@ public class HardDeleter {
         DELETE FROM album_photos WHERE album_id IN (SELECT album_id FROM albums WHERE user_id = ?)
             OR photo_id IN (SELECT photo_id FROM photos WHERE user_id = ?)""", userId, userId));
     rows.put("albums", delete("DELETE FROM albums WHERE user_id = ?", userId));
-    rows.put("photo_files", delete("DELETE FROM photo_files WHERE user_id = ?", userId));
-    rows.put("photos", delete("DELETE FROM photos WHERE user_id = ?", userId));
+    rows.put("photo_files", deleteFilesRecordingStrays(userId, user.and(photoPrefixes.forUser(userId))));
+    rows.put("photos", deletePhotosRecordingTheirIds(userId));
     rows.put("users", delete("DELETE FROM users WHERE user_id = ?", userId));
+    dropQueuedUploads(userId);
     jdbc.update("DELETE FROM user_deletion_cancels WHERE user_id = ?", userId);
     jdbc.update("""
         UPDATE user_deletions SET status = 'deleting_objects', rows_deleted = ?::jsonb, updated_at = now()
@@ -179,33 +181,40 @@ public class HardDeleter {
     details.put("forced", deletion.forced());
     details.putAll(rows);
     audit.record(userId, "account_deleted", ACTOR, details);
-    requestPurges(photoIds, deletion.correlationId());
     log.info("user {} rows deleted: {}", userId, rows);
   }
 
   /**
-   * Every version under the user's prefixes and each photo's prefixes is listed (one store call per page); a
-   * stored key under none of them is listed on its own.
+   * Deletes the user's photo_files rows and, from the same statement's RETURNING, records a listing of each stored
+   * key under none of the prefixes (those are listed whole); returns the rows deleted.
    */
-  private void recordObjectTasks(UUID userId) {
-    jdbc.update("""
-        INSERT INTO deletion_tasks (user_id, kind, bucket, object_key)
-        SELECT ?, 'prefix', p.bucket, replace(p.pattern, '{userId}', ?) FROM unnest(?::text[], ?::text[]) AS p(bucket, pattern)
-        ON CONFLICT DO NOTHING""", userId, userId.toString(), userPrefixes.buckets(), userPrefixes.patterns());
-    jdbc.update("""
-        INSERT INTO deletion_tasks (user_id, kind, bucket, object_key)
-        SELECT ?, 'prefix', p.bucket, replace(p.pattern, '{photoId}', ph.photo_id::text)
-        FROM photos ph CROSS JOIN unnest(?::text[], ?::text[]) AS p(bucket, pattern) WHERE ph.user_id = ?
-        ON CONFLICT DO NOTHING""", userId, photoPrefixes.buckets(), photoPrefixes.patterns(), userId);
-    Prefixes all = userPrefixes.and(photoPrefixes);
-    jdbc.update("""
-        INSERT INTO deletion_tasks (user_id, kind, bucket, object_key, size_bytes)
-        SELECT f.user_id, 'object', f.bucket, f.object_key, f.size_bytes FROM photo_files f
-        WHERE f.user_id = ? AND NOT EXISTS (
-            SELECT 1 FROM unnest(?::text[], ?::text[]) AS p(bucket, pattern)
-            WHERE p.bucket = f.bucket AND starts_with(f.object_key,
-                replace(replace(p.pattern, '{userId}', f.user_id::text), '{photoId}', f.photo_id::text)))
-        ON CONFLICT DO NOTHING""", userId, all.buckets(), all.patterns());
+  private long deleteFilesRecordingStrays(UUID userId, Prefixes prefixes) {
+    return jdbc.queryForObject("""
+        WITH files AS (DELETE FROM photo_files WHERE user_id = ? RETURNING photo_id, bucket, object_key, size_bytes),
+        strays AS (
+            INSERT INTO deletion_tasks (user_id, kind, bucket, object_key, size_bytes)
+            SELECT ?, 'object', f.bucket, f.object_key, f.size_bytes FROM files f
+            WHERE NOT EXISTS (SELECT 1 FROM unnest(?::text[], ?::text[]) AS p(bucket, prefix)
+                WHERE p.bucket = f.bucket
+                  AND starts_with(f.object_key, replace(p.prefix, '{photoId}', f.photo_id::text)))
+            ON CONFLICT DO NOTHING)
+        SELECT count(*) FROM files""", Long.class, userId, userId, prefixes.buckets(), prefixes.patterns());
+  }
+
+  /**
+   * Deletes the user's photos and, from the same statement's RETURNING, records their ids in one 'photos' task: the
+   * object phase turns it into a listing of each photo's prefixes (its thumbnails) and, at its end, purges their
+   * CDN URLs. One row instead of one per photo, in the transaction that holds the account's locks; returns the
+   * rows deleted.
+   */
+  private long deletePhotosRecordingTheirIds(UUID userId) {
+    return jdbc.queryForObject("""
+        WITH gone AS (DELETE FROM photos WHERE user_id = ? RETURNING photo_id),
+        recorded AS (
+            INSERT INTO deletion_tasks (user_id, kind, bucket, object_key, photo_ids)
+            SELECT ?, 'photos', '', '', array_agg(photo_id) FROM gone HAVING count(*) > 0
+            ON CONFLICT DO NOTHING)
+        SELECT count(*) FROM gone""", Long.class, userId, userId);
   }
 
   /**
@@ -219,6 +228,13 @@ public class HardDeleter {
         WHERE t.user_id = ? AND t.kind IN ('prefix', 'object') AND t.bucket = r.bucket
           AND (t.kind = 'prefix' AND starts_with(r.object_key, t.object_key) OR r.object_key = t.object_key)""",
         userId);
+    Prefixes photo = photoPrefixes.forUser(userId);
+    dropped += jdbc.update("""
+        DELETE FROM storage_retry r
+        USING deletion_tasks t, unnest(t.photo_ids) AS ph(photo_id), unnest(?::text[], ?::text[]) AS p(bucket, prefix)
+        WHERE t.user_id = ? AND t.kind = 'photos' AND p.bucket = r.bucket
+          AND starts_with(r.object_key, replace(p.prefix, '{photoId}', ph.photo_id::text))""",
+        photo.buckets(), photo.patterns(), userId);
     if (dropped > 0) {
       log.info("user {}: {} queued uploads dropped", userId, dropped);
     }
@@ -233,19 +249,6 @@ public class HardDeleter {
     return rows;
   }
 
-  private void requestPurges(List<UUID> photoIds, String correlationId) {
-    int chunk = properties.purgeChunkPhotos();
-    for (int from = 0; from < photoIds.size(); from += chunk) {
-      List<String> urls = new ArrayList<>();
-      for (UUID photoId : photoIds.subList(from, Math.min(photoIds.size(), from + chunk))) {
-        for (String size : THUMBNAIL_SIZES) {
-          urls.add(properties.cdnBaseUrl() + "/thumb/" + photoId + "/" + size + ".webp");
-        }
-      }
-      outbox.emit(new CachePurgeRequested(UUID.randomUUID(), urls, null, false, false, ACTOR), correlationId);
-    }
-  }
-
   private long delete(String sql, Object... args) {
     return jdbc.update(sql, args);
   }
@@ -255,23 +258,5 @@ public class HardDeleter {
     rows.forEach((table, count) -> json.append(json.length() > 1 ? "," : "").append('"').append(table)
         .append("\":").append(count));
     return json.append('}').toString();
-  }
-
-  /** {@code bucket:prefix} settings as two parallel arrays, for unnest in SQL. */
-  private record Prefixes(String[] buckets, String[] patterns) {
-
-    static Prefixes of(List<String> pairs) {
-      return new Prefixes(pairs.stream().map(p -> p.substring(0, p.indexOf(':'))).toArray(String[]::new),
-          pairs.stream().map(p -> p.substring(p.indexOf(':') + 1)).toArray(String[]::new));
-    }
-
-    Prefixes and(Prefixes other) {
-      return new Prefixes(concat(buckets, other.buckets), concat(patterns, other.patterns));
-    }
-
-    private static String[] concat(String[] first, String[] second) {
-      return java.util.stream.Stream.concat(java.util.Arrays.stream(first), java.util.Arrays.stream(second))
-          .toArray(String[]::new);
-    }
   }
 }

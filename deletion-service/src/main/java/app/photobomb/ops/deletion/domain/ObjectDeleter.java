@@ -2,6 +2,7 @@ package app.photobomb.ops.deletion.domain;
 
 import app.photobomb.ops.common.events.UserHardDeleted;
 import app.photobomb.ops.common.messaging.Outbox;
+import app.photobomb.ops.common.messaging.OutboxEvent;
 import app.photobomb.ops.common.storage.ObjectStore;
 import app.photobomb.ops.common.storage.ObjectVersion;
 import app.photobomb.ops.common.storage.VersionPage;
@@ -30,11 +31,13 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The object phase of a hard delete. Listing tasks (every version under a prefix, or of one key) turn into one
- * task per version found; each version is deleted with one call, with bounded concurrency. Tasks are claimed
- * across replicas (SKIP LOCKED, with a lease that a crashed replica's tasks outlive), a failing task backs off on
- * its own, and an account whose tasks are all done is completed with UserHardDeleted. A task is marked done only
- * after its call, so a crash repeats a delete (harmless) but never skips one.
+ * The object phase of a hard delete. The photo ids the database phase recorded turn into a listing per photo
+ * prefix; listing tasks (every version under a prefix, or of one key) turn into one task per version found; each
+ * version is deleted with one call, with bounded concurrency. Tasks are claimed across replicas (SKIP LOCKED, with
+ * a lease that a crashed replica's tasks outlive), a failing task backs off on its own, and an account whose
+ * tasks are all done is completed, in one transaction, with UserHardDeleted and the CDN purges of its thumbnails
+ * (never earlier: the edge would fetch them again from the origin). A task is marked done only after its call, so a
+ * crash repeats a delete (harmless) but never skips one.
  */
 @Service
 public class ObjectDeleter implements DisposableBean {
@@ -42,6 +45,17 @@ public class ObjectDeleter implements DisposableBean {
   private static final Logger log = LoggerFactory.getLogger(ObjectDeleter.class);
   private static final int VERSIONS_PER_PASS = 1000;
   private static final int LISTINGS_PER_PASS = 100;
+  private static final int PHOTO_TASKS_PER_PASS = 10;
+  /** One statement, so that a crash leaves either the photos task or all the listings it stands for. */
+  private static final String EXPAND_PHOTOS = """
+      WITH listed AS (
+          INSERT INTO deletion_tasks (user_id, kind, bucket, object_key)
+          SELECT t.user_id, 'prefix', p.bucket,
+              replace(replace(p.prefix, '{userId}', t.user_id::text), '{photoId}', ph.photo_id::text)
+          FROM deletion_tasks t, unnest(t.photo_ids) AS ph(photo_id), unnest(?::text[], ?::text[]) AS p(bucket, prefix)
+          WHERE t.task_id = ?
+          ON CONFLICT DO NOTHING)
+      UPDATE deletion_tasks SET status = 'done', claimed_until = NULL WHERE task_id = ?""";
   /** B2 lists at most 10,000 versions per call. */
   private static final int LIST_PAGE = 10_000;
   private static final String CLAIM = """
@@ -57,21 +71,25 @@ public class ObjectDeleter implements DisposableBean {
   private final ObjectStore exports;
   private final String exportsBucket;
   private final Outbox outbox;
+  private final ThumbnailPurges purges;
   private final TransactionTemplate transactions;
   private final DeletionProperties properties;
+  private final Prefixes photoPrefixes;
   private final ExecutorService executor;
   private final JsonMapper json = JsonMapper.builder().build();
 
   public ObjectDeleter(JdbcTemplate jdbc, @Qualifier(ObjectStorageAutoConfiguration.ORIGINALS) ObjectStore originals,
-      @Qualifier(ObjectStorageAutoConfiguration.EXPORTS) ObjectStore exports, Outbox outbox,
+      @Qualifier(ObjectStorageAutoConfiguration.EXPORTS) ObjectStore exports, Outbox outbox, ThumbnailPurges purges,
       TransactionTemplate transactions, DeletionProperties properties) {
     this.jdbc = jdbc;
     this.originals = originals;
     this.exports = exports;
     this.exportsBucket = properties.exportsBucket();
     this.outbox = outbox;
+    this.purges = purges;
     this.transactions = transactions;
     this.properties = properties;
+    this.photoPrefixes = Prefixes.of(properties.photoPrefixes());
     this.executor = Executors.newFixedThreadPool(properties.objectConcurrency(), runnable -> {
       Thread thread = new Thread(runnable, "object-deleter");
       thread.setDaemon(true);
@@ -81,10 +99,23 @@ public class ObjectDeleter implements DisposableBean {
 
   /** One pass over due tasks of every account; returns whether it found any work (then another pass follows). */
   public boolean runPass() {
+    int expanded = expandPhotos(claim(new String[] {"photos"}, PHOTO_TASKS_PER_PASS));
     int listed = run(claim(new String[] {"prefix", "object"}, LISTINGS_PER_PASS), this::list);
     int deleted = run(claim(new String[] {"version"}, VERSIONS_PER_PASS), this::delete);
     completeFinished();
-    return listed + deleted > 0;
+    return expanded + listed + deleted > 0;
+  }
+
+  /** Turns each 'photos' task (the ids the database phase recorded) into a listing per photo and photo prefix. */
+  private int expandPhotos(List<Task> tasks) {
+    for (Task task : tasks) {
+      try {
+        jdbc.update(EXPAND_PHOTOS, photoPrefixes.buckets(), photoPrefixes.patterns(), task.id(), task.id());
+      } catch (DataAccessException e) {
+        backOff(task, e);
+      }
+    }
+    return tasks.size();
   }
 
   private List<Task> claim(String[] kinds, int limit) {
@@ -198,8 +229,17 @@ public class ObjectDeleter implements DisposableBean {
           UPDATE user_deletions SET status = 'deleted', objects_deleted = ?, bytes_freed = ?, completed_at = now(),
               updated_at = now() WHERE user_id = ?""", versions, bytes, userId);
       Map<String, Long> rows = rowsDeleted((String) state.get(0).get("rows_deleted"));
-      outbox.emit(new UserHardDeleted(userId, rows, versions, bytes), (String) state.get(0).get("correlation_id"));
-      log.info("user {} hard-deleted: rows {}, {} object versions, {} bytes", userId, rows, versions, bytes);
+      String correlationId = (String) state.get(0).get("correlation_id");
+      // Only now that the thumbnails are gone from the store may the edge forget them: purged earlier, it could
+      // fetch them again from the origin in between and keep serving them.
+      List<UUID> photoIds = jdbc.queryForList(
+          "SELECT unnest(photo_ids) FROM deletion_tasks WHERE user_id = ? AND kind = 'photos'", UUID.class, userId);
+      List<OutboxEvent> events = new ArrayList<>();
+      purges.of(photoIds).forEach(purge -> events.add(outbox.toEvent(purge, correlationId, null)));
+      events.add(outbox.toEvent(new UserHardDeleted(userId, rows, versions, bytes), correlationId, null));
+      outbox.write(events);
+      log.info("user {} hard-deleted: rows {}, {} object versions, {} bytes; {} thumbnail purge requests", userId,
+          rows, versions, bytes, events.size() - 1);
     });
   }
 
