@@ -33,7 +33,8 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * is asked for over Kafka from the export-service running in its own JVM with its heap capped at 256 MiB, and
  * timed from its claim to its completion as the database records them. Sizes by environment:
  * BENCH_EXPORT_MB (2048), BENCH_EXPORT_PHOTO_MB (4), BENCH_EXPORT_HEAP (256m), BENCH_EXPORT_SERVICE_JAR
- * (export-service/target/export-service-*-exec.jar).
+ * (export-service/target/export-service-*-exec.jar), BENCH_EXPORT_JVM_OPTIONS (none; more options for the service's
+ * JVM, space-separated, e.g. {@code -XX:StartFlightRecording=filename=export.jfr} to profile it).
  */
 public final class ExportBenchmark {
 
@@ -165,7 +166,12 @@ public final class ExportBenchmark {
   private static Process startService(Path jar, String heap, ServerEndpoints endpoints, String jdbcUrl, Path work,
       Path store, int port) throws IOException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx" + heap, "-jar", jar.toString()));
+        "-Xmx" + heap));
+    String options = System.getenv().getOrDefault("BENCH_EXPORT_JVM_OPTIONS", "").trim();
+    if (!options.isEmpty()) {
+      command.addAll(List.of(options.split("\\s+")));
+    }
+    command.addAll(List.of("-jar", jar.toString()));
     Map<String, Object> settings = BenchServiceSettings.of(endpoints, jdbcUrl, work);
     settings.putAll(Map.of(
         "server.port", port,

@@ -34,8 +34,9 @@ public abstract class ObjectUpload extends OutputStream {
     if (finished) {
       throw new IOException("upload already committed or abandoned");
     }
-    send(buffer, offset, length);
+    // Handed to the hashing thread first, so that the hash runs while the store takes the bytes.
     sha256.update(buffer, offset, length);
+    send(buffer, offset, length);
     count += length;
   }
 

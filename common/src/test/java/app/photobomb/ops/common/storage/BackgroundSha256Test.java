@@ -3,8 +3,12 @@ package app.photobomb.ops.common.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -30,5 +34,29 @@ class BackgroundSha256Test {
     assertThat(background.hex()).as("the next file's hash starts anew").isEqualTo(HexFormat.of().formatHex(
         MessageDigest.getInstance("SHA-256").digest(java.util.Arrays.copyOf(bytes, Math.min(size, 10)))));
     background.close();
+  }
+
+  /**
+   * Many files ended without waiting for their hashes (more bytes in flight than the chunk pool holds, and empty
+   * files): each hash is its own file's, in order, and the pool's chunks are reused without mixing files.
+   */
+  @Test
+  void filesEndedWithoutWaitingEachGetTheirOwnHash() throws Exception {
+    Random random = new Random(11);
+    List<byte[]> files = new ArrayList<>();
+    List<CompletableFuture<String>> hashes = new ArrayList<>();
+    try (BackgroundSha256 background = new BackgroundSha256()) {
+      for (int i = 0; i < 40; i++) {
+        byte[] file = new byte[i % 7 == 0 ? 0 : random.nextInt(1_500_000)];
+        random.nextBytes(file);
+        files.add(file);
+        background.update(file, 0, file.length);
+        hashes.add(background.digest());
+      }
+      for (int i = 0; i < files.size(); i++) {
+        assertThat(hashes.get(i).get()).as("file %d", i)
+            .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(files.get(i))));
+      }
+    }
   }
 }

@@ -15,10 +15,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -41,7 +44,8 @@ public class ExportArchiveWriter {
   /** Version of the archive's layout and of metadata.json, written into metadata.json. */
   public static final int FORMAT_VERSION = 1;
   private static final int FETCH_SIZE = 500;
-  private static final int COPY_BUFFER = 64 * 1024;
+  /** Large enough that a read passes through the ZIP writer's and the upload's buffers without a copy. */
+  private static final int COPY_BUFFER = 1024 * 1024;
 
   private final JdbcTemplate cursor;
   private final ObjectStore originals;
@@ -89,7 +93,7 @@ public class ExportArchiveWriter {
   private long writePhotos(StreamingZipWriter zip, SpillingRecords photos, UUID userId, long total,
       ExportProgress progress) {
     ArchiveNames names = new ArchiveNames("photos/");
-    try (PhotoCopier copier = new PhotoCopier(zip, progress)) {
+    try (PhotoCopier copier = new PhotoCopier(zip, photos, progress)) {
       cursor.query("""
           SELECT p.photo_id, p.original_filename, p.content_type, p.uploaded_at, f.bucket, f.object_key
           FROM photos p LEFT JOIN photo_files f ON f.photo_id = p.photo_id AND f.kind = 'original'
@@ -101,35 +105,43 @@ public class ExportArchiveWriter {
                   + "retry the export once its upload has finished");
             }
             String name = names.next(row.getString(2), row.getString(3), photoId);
-            photos.add(copier.copy(photoId, name, row.getTimestamp(4).toInstant(), row.getString(5),
-                row.getString(6)).toRecord());
-            progress.photoWritten(photos.count(), total, copier.bytes());
+            copier.copy(photoId, name, row.getTimestamp(4).toInstant(), row.getString(5), row.getString(6));
+            progress.photoWritten(copier.photos(), total, copier.bytes());
           }, userId);
+      copier.keepHashed(true);
       return copier.bytes();
     }
   }
 
-  /** Copies originals into STORED entries, hashing them on a second thread while the next bytes are read. */
+  /**
+   * Copies originals into STORED entries, hashing them on a second thread while the next bytes are read; the
+   * copy goes on to the next photo without waiting for a hash, and each photo is kept, in order, once its hash
+   * is known.
+   */
   private final class PhotoCopier implements AutoCloseable {
 
     private final StreamingZipWriter zip;
+    private final SpillingRecords kept;
     private final ExportProgress progress;
     private final byte[] buffer = new byte[COPY_BUFFER];
     private final BackgroundSha256 sha256 = new BackgroundSha256();
+    private final Deque<HashingFile> hashing = new ArrayDeque<>();
+    private long photos;
     private long bytes;
 
-    PhotoCopier(StreamingZipWriter zip, ExportProgress progress) {
+    PhotoCopier(StreamingZipWriter zip, SpillingRecords kept, ExportProgress progress) {
       this.zip = zip;
+      this.kept = kept;
       this.progress = progress;
     }
 
-    ArchivedFile copy(UUID photoId, String name, Instant modified, String bucket, String key) {
+    void copy(UUID photoId, String name, Instant modified, String bucket, String key) {
       long copied = 0;
       try (InputStream in = originals.get(bucket, key)) {
         OutputStream entry = zip.startEntry(name, StreamingZipWriter.Method.STORED, modified);
         for (int n; (n = in.read(buffer)) > 0; ) {
-          entry.write(buffer, 0, n);
           sha256.update(buffer, 0, n);
+          entry.write(buffer, 0, n);
           copied += n;
           progress.stillWorking();
         }
@@ -141,7 +153,21 @@ public class ExportArchiveWriter {
         throw new UncheckedIOException("copying " + bucket + "/" + key + " into the archive failed", e);
       }
       bytes += copied;
-      return new ArchivedFile(photoId, name, copied, sha256.hex());
+      photos++;
+      hashing.add(new HashingFile(photoId, name, copied, sha256.digest()));
+      keepHashed(false);
+    }
+
+    /** Keeps the photos whose hash is known, in their order; with {@code all}, waits for every hash. */
+    void keepHashed(boolean all) {
+      while (!hashing.isEmpty() && (all || hashing.peek().sha256().isDone())) {
+        HashingFile file = hashing.poll();
+        kept.add(new ArchivedFile(file.photoId(), file.name(), file.bytes(), file.sha256().join()).toRecord());
+      }
+    }
+
+    long photos() {
+      return photos;
     }
 
     long bytes() {
@@ -269,6 +295,9 @@ public class ExportArchiveWriter {
       throw new IllegalStateException("every JVM has SHA-256", e);
     }
   }
+
+  /** A photo copied into the archive whose SHA-256 is still being computed. */
+  private record HashingFile(UUID photoId, String name, long bytes, CompletableFuture<String> sha256) {}
 
   /** A file in the archive: the photo it holds (none for metadata.json and README.txt), name, size, SHA-256. */
   private record ArchivedFile(UUID photoId, String name, long bytes, String sha256) {
