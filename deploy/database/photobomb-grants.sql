@@ -7,18 +7,18 @@
 REVOKE ALL ON users, photos, photo_files, albums, album_photos, face_detections, face_clusters, audit_logs,
     processing_jobs
     FROM photobomb_ops_deletion, photobomb_ops_export, photobomb_ops_reprocess, photobomb_ops_scaling,
-         photobomb_ops_cdn, photobomb_ops_thumbnail;
+         photobomb_ops_cdn, photobomb_ops_thumbnail, photobomb_ops_platform;
 REVOKE ALL ON SEQUENCE audit_logs_audit_id_seq, processing_jobs_job_id_seq, photo_files_photo_file_id_seq
     FROM photobomb_ops_deletion, photobomb_ops_export, photobomb_ops_reprocess, photobomb_ops_scaling,
-         photobomb_ops_cdn, photobomb_ops_thumbnail;
+         photobomb_ops_cdn, photobomb_ops_thumbnail, photobomb_ops_platform;
 
 -- Every service audits its destructive and privileged actions.
 GRANT INSERT ON audit_logs
     TO photobomb_ops_deletion, photobomb_ops_export, photobomb_ops_reprocess, photobomb_ops_scaling, photobomb_ops_cdn,
-       photobomb_ops_thumbnail;
+       photobomb_ops_thumbnail, photobomb_ops_platform;
 GRANT USAGE ON SEQUENCE audit_logs_audit_id_seq
     TO photobomb_ops_deletion, photobomb_ops_export, photobomb_ops_reprocess, photobomb_ops_scaling, photobomb_ops_cdn,
-       photobomb_ops_thumbnail;
+       photobomb_ops_thumbnail, photobomb_ops_platform;
 
 -- deletion-service: soft-deletes and restores an account (users.deleted_at only; locking the row needs UPDATE
 -- too) and hard-deletes all of its rows (runbook task 9).

@@ -9,14 +9,14 @@
 -- photobomb_ops_migrator: runs the ops migrations (SPRING_FLYWAY_USER) and owns the ops tables.
 -- photobomb_ops_relay:    the outbox relay (Kafka Connect's database.user): logical replication, reads the outbox.
 -- photobomb_ops_<service>: a service's own connection (SPRING_DATASOURCE_USERNAME); photobomb_ops_thumbnail is the
---                          thumbnail-worker's.
+--                          thumbnail-worker's, photobomb_ops_platform the platform-service's.
 DO $$
 DECLARE
   role_name text;
 BEGIN
   FOREACH role_name IN ARRAY ARRAY['photobomb_ops_migrator', 'photobomb_ops_relay', 'photobomb_ops_deletion',
       'photobomb_ops_export', 'photobomb_ops_reprocess', 'photobomb_ops_scaling', 'photobomb_ops_cdn',
-      'photobomb_ops_thumbnail']
+      'photobomb_ops_thumbnail', 'photobomb_ops_platform']
   LOOP
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = role_name) THEN
       EXECUTE format('CREATE ROLE %I LOGIN', role_name);
@@ -32,9 +32,9 @@ DO $$
 BEGIN
   EXECUTE format('GRANT CONNECT, CREATE ON DATABASE %I TO photobomb_ops_migrator', current_database());
   EXECUTE format('GRANT CONNECT ON DATABASE %I TO photobomb_ops_relay, photobomb_ops_deletion, photobomb_ops_export, '
-      'photobomb_ops_reprocess, photobomb_ops_scaling, photobomb_ops_cdn, photobomb_ops_thumbnail', current_database());
+      'photobomb_ops_reprocess, photobomb_ops_scaling, photobomb_ops_cdn, photobomb_ops_thumbnail, photobomb_ops_platform', current_database());
 END
 $$;
 GRANT USAGE, CREATE ON SCHEMA public TO photobomb_ops_migrator;
 GRANT USAGE ON SCHEMA public TO photobomb_ops_relay, photobomb_ops_deletion, photobomb_ops_export,
-    photobomb_ops_reprocess, photobomb_ops_scaling, photobomb_ops_cdn, photobomb_ops_thumbnail;
+    photobomb_ops_reprocess, photobomb_ops_scaling, photobomb_ops_cdn, photobomb_ops_thumbnail, photobomb_ops_platform;

@@ -4,23 +4,26 @@
 -- Declarative: every run revokes first and grants exactly what follows.
 
 REVOKE ALL ON outbox, inbox, storage_retry, user_deletions, user_deletion_cancels, deletion_tasks, exports,
-    export_purges, reprocess_batches, cdn_purges, cdn_purge_calls, cdn_purge_targets
+    export_purges, reprocess_batches, cdn_purges, cdn_purge_calls, cdn_purge_targets, platform_operations
     FROM photobomb_ops_relay, photobomb_ops_deletion, photobomb_ops_export, photobomb_ops_reprocess,
-         photobomb_ops_scaling, photobomb_ops_cdn;
+         photobomb_ops_scaling, photobomb_ops_cdn, photobomb_ops_platform;
 REVOKE ALL ON SEQUENCE storage_retry_retry_id_seq, deletion_tasks_task_id_seq, exports_seq_seq,
     cdn_purge_calls_call_id_seq
     FROM photobomb_ops_deletion, photobomb_ops_export, photobomb_ops_reprocess, photobomb_ops_scaling,
-         photobomb_ops_cdn;
+         photobomb_ops_cdn, photobomb_ops_platform;
 
 -- The messaging core of every service: the inbox (insert, returning what was new; expiry deletes old rows) and the
 -- outbox (rows are deleted again in their inserting transaction, by id).
 GRANT SELECT, INSERT, DELETE ON inbox
-    TO photobomb_ops_deletion, photobomb_ops_export, photobomb_ops_reprocess, photobomb_ops_scaling, photobomb_ops_cdn;
+    TO photobomb_ops_deletion, photobomb_ops_export, photobomb_ops_reprocess, photobomb_ops_scaling, photobomb_ops_cdn,
+       photobomb_ops_platform;
 -- Nothing updates inbox rows; one updatable column lets the expiry lock the rows it deletes (FOR UPDATE SKIP LOCKED).
 GRANT UPDATE (handled_at) ON inbox
-    TO photobomb_ops_deletion, photobomb_ops_export, photobomb_ops_reprocess, photobomb_ops_scaling, photobomb_ops_cdn;
+    TO photobomb_ops_deletion, photobomb_ops_export, photobomb_ops_reprocess, photobomb_ops_scaling, photobomb_ops_cdn,
+       photobomb_ops_platform;
 GRANT SELECT, INSERT, DELETE ON outbox
-    TO photobomb_ops_deletion, photobomb_ops_export, photobomb_ops_reprocess, photobomb_ops_scaling, photobomb_ops_cdn;
+    TO photobomb_ops_deletion, photobomb_ops_export, photobomb_ops_reprocess, photobomb_ops_scaling, photobomb_ops_cdn,
+       photobomb_ops_platform;
 
 -- The relay reads the outbox (snapshot and logical decoding).
 GRANT SELECT ON outbox TO photobomb_ops_relay;
@@ -45,6 +48,9 @@ GRANT SELECT, INSERT, UPDATE ON reprocess_batches TO photobomb_ops_reprocess;
 -- cdn-service: its purges, their targets and the Cloudflare calls.
 GRANT SELECT, INSERT, UPDATE ON cdn_purges, cdn_purge_calls, cdn_purge_targets TO photobomb_ops_cdn;
 GRANT USAGE ON SEQUENCE cdn_purge_calls_call_id_seq TO photobomb_ops_cdn;
+
+-- platform-service: its sagas' state.
+GRANT SELECT, INSERT, UPDATE ON platform_operations TO photobomb_ops_platform;
 
 -- The publication the relay (Debezium's pgoutput) reads, created here because only a table's owner may publish it
 -- (the relay runs with publication.autocreate.mode=disabled).

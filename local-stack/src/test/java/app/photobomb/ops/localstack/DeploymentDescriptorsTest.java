@@ -27,7 +27,7 @@ class DeploymentDescriptorsTest {
   private static final Path ROOT = Path.of("..");
   private static final List<String> SERVICE_MODULES =
       List.of("export-service", "deletion-service", "reprocess-service", "scaling-service", "cdn-service",
-          "thumbnail-worker");
+          "thumbnail-worker", "platform-service");
   private static final Set<String> REQUIRED_ENVIRONMENT = Set.of("SPRING_DATASOURCE_URL",
       "SPRING_DATASOURCE_USERNAME", "SPRING_DATASOURCE_PASSWORD", "SPRING_KAFKA_BOOTSTRAP_SERVERS",
       "PHOTOBOMB_MESSAGING_TOPIC_PREFIX");

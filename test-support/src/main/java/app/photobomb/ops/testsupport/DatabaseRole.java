@@ -12,7 +12,8 @@ public enum DatabaseRole {
   REPROCESS("photobomb_ops_reprocess"),
   SCALING("photobomb_ops_scaling"),
   CDN("photobomb_ops_cdn"),
-  THUMBNAIL("photobomb_ops_thumbnail");
+  THUMBNAIL("photobomb_ops_thumbnail"),
+  PLATFORM("photobomb_ops_platform");
 
   private final String roleName;
 

@@ -74,6 +74,25 @@ public final class MessageCatalog {
   public static final MessageType<CachePurgeFailed> CACHE_PURGE_FAILED =
       new MessageType<>("CachePurgeFailed", "cache-purge-failed", CachePurgeFailed.class, EVENT);
 
+  public static final MessageType<BackupRestoreRequested> BACKUP_RESTORE_REQUESTED =
+      new MessageType<>("BackupRestoreRequested", "backup-restore-requested", BackupRestoreRequested.class, COMMAND);
+  public static final MessageType<SecretRotationRequested> SECRET_ROTATION_REQUESTED =
+      new MessageType<>("SecretRotationRequested", "secret-rotation-requested", SecretRotationRequested.class, COMMAND);
+  public static final MessageType<DeploymentRollbackRequested> DEPLOYMENT_ROLLBACK_REQUESTED =
+      new MessageType<>("DeploymentRollbackRequested", "deployment-rollback-requested", DeploymentRollbackRequested.class, COMMAND);
+  public static final MessageType<DatabaseResizeRequested> DATABASE_RESIZE_REQUESTED =
+      new MessageType<>("DatabaseResizeRequested", "database-resize-requested", DatabaseResizeRequested.class, COMMAND);
+  public static final MessageType<PlatformOperationPlanned> PLATFORM_OPERATION_PLANNED =
+      new MessageType<>("PlatformOperationPlanned", "platform-operation-planned", PlatformOperationPlanned.class, EVENT);
+  public static final MessageType<PlatformOperationProgressed> PLATFORM_OPERATION_PROGRESSED =
+      new MessageType<>("PlatformOperationProgressed", "platform-operation-progressed", PlatformOperationProgressed.class, EVENT);
+  public static final MessageType<PlatformOperationCompleted> PLATFORM_OPERATION_COMPLETED =
+      new MessageType<>("PlatformOperationCompleted", "platform-operation-completed", PlatformOperationCompleted.class, EVENT);
+  public static final MessageType<PlatformOperationFailed> PLATFORM_OPERATION_FAILED =
+      new MessageType<>("PlatformOperationFailed", "platform-operation-failed", PlatformOperationFailed.class, EVENT);
+  public static final MessageType<PlatformOperationRolledBack> PLATFORM_OPERATION_ROLLED_BACK =
+      new MessageType<>("PlatformOperationRolledBack", "platform-operation-rolled-back", PlatformOperationRolledBack.class, EVENT);
+
   public static final List<MessageType<?>> ALL = List.of(
       USER_DELETION_REQUESTED, USER_DELETION_CANCELLED, USER_DELETION_SCHEDULED, USER_RESTORED,
       USER_HARD_DELETED, USER_DELETION_FAILED,
@@ -82,7 +101,10 @@ public final class MessageCatalog {
       REPROCESS_BATCH_COMPLETED, REPROCESS_BATCH_FAILED, THUMBNAILS_REGENERATED,
       QUEUE_BACKLOG_DETECTED, QUEUE_BACKLOG_CLEARED, QUEUE_BACKLOG_UNRESOLVED, SCALE_WORKERS_REQUESTED,
       WORKERS_SCALED, SCALING_FAILED,
-      CACHE_PURGE_REQUESTED, CACHE_PURGED, CACHE_PURGE_FAILED);
+      CACHE_PURGE_REQUESTED, CACHE_PURGED, CACHE_PURGE_FAILED,
+      BACKUP_RESTORE_REQUESTED, SECRET_ROTATION_REQUESTED, DEPLOYMENT_ROLLBACK_REQUESTED, DATABASE_RESIZE_REQUESTED,
+      PLATFORM_OPERATION_PLANNED, PLATFORM_OPERATION_PROGRESSED, PLATFORM_OPERATION_COMPLETED, PLATFORM_OPERATION_FAILED,
+      PLATFORM_OPERATION_ROLLED_BACK);
 
   private static final Map<Class<?>, MessageType<?>> BY_PAYLOAD =
       ALL.stream().collect(Collectors.toUnmodifiableMap(MessageType::payloadType, Function.identity()));

@@ -46,11 +46,18 @@ final class SampleMessages {
         case "namespace" -> "photobomb";
         case "queue" -> "high_priority_queue";
         case "jobType" -> "reprocess_thumbnails";
+        case "instance" -> "photobomb-prod-db";
+        case "targetInstance" -> "photobomb-prod-db-restored";
+        case "mode" -> BackupRestoreRequested.NEW_INSTANCE;
+        case "saga" -> "database-resize";
+        case "tier" -> "db-custom-8-32768";
+        case "revision" -> "photobomb-api-00042-abc";
+        case "status" -> "done";
         default -> name + "-value";
       };
     }
     if (raw == int.class || raw == Integer.class) {
-      return 3;
+      return name.equals("maxConnections") ? 400 : 3;
     }
     if (raw == long.class || raw == Long.class) {
       return 42L;
@@ -62,7 +69,8 @@ final class SampleMessages {
       return true;
     }
     if (raw == Map.class) {
-      return Map.of("photos", 12L, "photo_files", 48L);
+      Type value = ((ParameterizedType) component.getGenericType()).getActualTypeArguments()[1];
+      return value == String.class ? Map.of("tier", "db-custom-8-32768") : Map.of("photos", 12L, "photo_files", 48L);
     }
     if (raw == List.class) {
       Type element = ((ParameterizedType) component.getGenericType()).getActualTypeArguments()[0];
@@ -71,6 +79,20 @@ final class SampleMessages {
       }
       if (element == Integer.class) {
         return List.of(256, 512, 1024);
+      }
+      if (element == PlatformOperationPlanned.PlannedStep.class) {
+        return List.of(new PlatformOperationPlanned.PlannedStep("patch-instance", "cloudsql instance photobomb-prod-db",
+            true));
+      }
+      switch (name) {
+        case "secrets":
+          return List.of("database", "jwt");
+        case "workers":
+          return List.of("thumbnail-worker", "face-worker");
+        case "compensatedSteps", "notes":
+          return List.of("switch-traffic", "restore-backup");
+        default:
+          break;
       }
       return List.of("https://cdn.photobomb.app/thumb/photo123/256.webp",
           "https://cdn.photobomb.app/thumb/photo123/512.webp");

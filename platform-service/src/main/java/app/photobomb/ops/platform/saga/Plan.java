@@ -1,0 +1,28 @@
+package app.photobomb.ops.platform.saga;
+
+import app.photobomb.ops.common.events.PlatformOperationPlanned.PlannedStep;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The steps a command takes and when it starts (null: at once). Built from the command and the configuration alone,
+ * so that the runner rebuilds the same steps at every pass.
+ */
+public record Plan(List<Step> steps, Instant startsAt) {
+
+  public Plan {
+    steps = List.copyOf(steps);
+  }
+
+  public Plan(List<Step> steps) {
+    this(steps, null);
+  }
+
+  public boolean destructive() {
+    return steps.stream().anyMatch(Step::destructive);
+  }
+
+  public List<PlannedStep> described() {
+    return steps.stream().map(step -> new PlannedStep(step.name(), step.resource(), step.destructive())).toList();
+  }
+}
