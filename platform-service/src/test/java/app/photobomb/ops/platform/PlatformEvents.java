@@ -20,21 +20,28 @@ public final class PlatformEvents implements AutoCloseable {
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   private final KafkaTestClient kafka;
+  private final String topicPrefix;
   private final PayloadCodec codec = new PayloadCodec();
 
   public PlatformEvents(String bootstrapServers) {
+    this(bootstrapServers, "");
+  }
+
+  /** On the topics of a service running with {@code photobomb.messaging.topic-prefix} = {@code topicPrefix}. */
+  public PlatformEvents(String bootstrapServers, String topicPrefix) {
     this.kafka = new KafkaTestClient(bootstrapServers);
+    this.topicPrefix = topicPrefix;
   }
 
   public <C extends PlatformCommand> void send(MessageType<C> type, C command) {
-    kafka.send(type.topic(), command.key(), TestCommands.headers(type, UUID.randomUUID().toString(), command.key(),
+    kafka.send(topicPrefix + type.topic(), command.key(), TestCommands.headers(type, UUID.randomUUID().toString(), command.key(),
         null, "urn:photobomb-ops:cli"), codec.encode(command).getBytes(StandardCharsets.UTF_8));
   }
 
   /** The operation's first event of this type that matches. */
   public <T extends PlatformMessage> T await(MessageType<T> type, UUID operationId, Predicate<T> match) {
     String key = operationId.toString();
-    return codec.decode(type, kafka.await(type.topic(),
+    return codec.decode(type, kafka.await(topicPrefix + type.topic(),
         r -> key.equals(r.key()) && match.test(codec.decode(type, r.value())), WAIT).value());
   }
 
@@ -51,7 +58,7 @@ public final class PlatformEvents implements AutoCloseable {
   /** Every event of this type about the operation so far. */
   public <T extends PlatformMessage> List<T> all(MessageType<T> type, UUID operationId) {
     String key = operationId.toString();
-    return kafka.readAll(type.topic()).stream().filter(r -> key.equals(r.key()))
+    return kafka.readAll(topicPrefix + type.topic()).stream().filter(r -> key.equals(r.key()))
         .map(r -> codec.decode(type, r.value())).toList();
   }
 

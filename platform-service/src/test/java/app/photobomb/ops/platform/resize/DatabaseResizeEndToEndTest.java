@@ -67,10 +67,8 @@ class DatabaseResizeEndToEndTest {
   private static final String DATABASE = "platform_resize_e2e";
   private static final String SMALL = "db-custom-4-16384";
   private static final String LARGE = "db-custom-8-32768";
-  /** The maintenance window opens this long after the test class starts. */
-  private static final Duration WINDOW_DELAY = Duration.ofSeconds(6);
-  private static final ZonedDateTime WINDOW =
-      ZonedDateTime.now(ZoneOffset.UTC).plus(WINDOW_DELAY).truncatedTo(ChronoUnit.SECONDS);
+  /** A window test's maintenance window opens this long after the test starts. */
+  private static final Duration WINDOW_DELAY = Duration.ofSeconds(5);
 
   private static FakeSqlAdmin sqlAdmin;
   private static Path instanceData;
@@ -91,10 +89,6 @@ class DatabaseResizeEndToEndTest {
     RealServers.register(registry, DATABASE, DatabaseRole.PLATFORM);
     registry.add("photobomb.platform.google.sql-admin-url", sqlAdmin::rootUrl);
     registry.add("photobomb.platform.database.verify-url", () -> instanceDatabase.getJdbcUrl("postgres", "postgres"));
-    // this week's occurrence of today, a few seconds from now: the resize waits for it
-    registry.add("photobomb.platform.database.window.week", () -> (WINDOW.getDayOfMonth() - 1) / 7 + 1);
-    registry.add("photobomb.platform.database.window.day", () -> WINDOW.getDayOfWeek().name());
-    registry.add("photobomb.platform.database.window.start", () -> WINDOW.toLocalTime().toString());
   }
 
   @BeforeAll
@@ -114,29 +108,32 @@ class DatabaseResizeEndToEndTest {
     sqlAdmin.seedInstance("window-db", "POSTGRES_17", SMALL,
         Map.of("max_connections", "100", "log_min_duration_statement", "500"));
     UUID id = UUID.randomUUID();
+    ZonedDateTime window = ZonedDateTime.now(ZoneOffset.UTC).plus(WINDOW_DELAY).truncatedTo(ChronoUnit.SECONDS);
+    try (WindowReplica replica = new WindowReplica("window-", window)) {
+      PlatformEvents events = replica.events;
+      events.send(MessageCatalog.DATABASE_RESIZE_REQUESTED, command(id, "window-db", false, false, true));
 
-    events.send(MessageCatalog.DATABASE_RESIZE_REQUESTED, command(id, "window-db", false, false, true));
+      PlatformOperationPlanned plan = events.await(MessageCatalog.PLATFORM_OPERATION_PLANNED, id);
+      assertThat(plan.startsAt()).isEqualTo(window.toInstant());
+      assertThat(plan.steps()).extracting(PlatformOperationPlanned.PlannedStep::name)
+          .containsExactly("read-settings", "await-maintenance-window", "patch-instance", "verify");
+      assertThat(plan.notes()).anySatisfy(note -> assertThat(note).contains("$250/mo", SMALL, "$500/mo", LARGE))
+          .anySatisfy(note -> assertThat(note).contains("360"));
+      assertThat(patches("window-db")).isZero();
 
-    PlatformOperationPlanned plan = events.await(MessageCatalog.PLATFORM_OPERATION_PLANNED, id);
-    assertThat(plan.startsAt()).isEqualTo(WINDOW.toInstant());
-    assertThat(plan.steps()).extracting(PlatformOperationPlanned.PlannedStep::name)
-        .containsExactly("read-settings", "await-maintenance-window", "patch-instance", "verify");
-    assertThat(plan.notes()).anySatisfy(note -> assertThat(note).contains("$250/mo", SMALL, "$500/mo", LARGE))
-        .anySatisfy(note -> assertThat(note).contains("360"));
-    assertThat(sqlAdmin.calls()).noneMatch(call -> call.method().equals("PATCH"));
+      events.awaitStep(id, "patch-instance", "done");
+      assertThat(Instant.now()).isAfterOrEqualTo(window.toInstant());
+      FakeSqlAdmin.Instance resized = sqlAdmin.instance("window-db").orElseThrow();
+      assertThat(resized.tier()).isEqualTo(LARGE);
+      assertThat(resized.databaseFlags()).containsEntry("max_connections", "400")
+          .containsEntry("log_min_duration_statement", "500");
+      restartInstanceDatabase(400);
 
-    events.awaitStep(id, "patch-instance", "done");
-    assertThat(Instant.now()).isAfterOrEqualTo(WINDOW.toInstant());
-    FakeSqlAdmin.Instance resized = sqlAdmin.instance("window-db").orElseThrow();
-    assertThat(resized.tier()).isEqualTo(LARGE);
-    assertThat(resized.databaseFlags()).containsEntry("max_connections", "400")
-        .containsEntry("log_min_duration_statement", "500");
-    restartInstanceDatabase(400);
-
-    PlatformOperationCompleted completed = events.await(MessageCatalog.PLATFORM_OPERATION_COMPLETED, id);
-    assertThat(completed.dryRun()).isFalse();
-    assertThat(completed.results()).containsEntry("maxConnections", "400").containsEntry("tier", LARGE)
-        .containsEntry("pgbouncerServerConnections", "360");
+      PlatformOperationCompleted completed = events.await(MessageCatalog.PLATFORM_OPERATION_COMPLETED, id);
+      assertThat(completed.dryRun()).isFalse();
+      assertThat(completed.results()).containsEntry("maxConnections", "400").containsEntry("tier", LARGE)
+          .containsEntry("pgbouncerServerConnections", "360");
+    }
     assertThat(patches("window-db")).isOne();
     assertThat(jdbc.queryForList("SELECT action FROM audit_logs WHERE details->>'operationId' = ? ORDER BY audit_id",
         String.class, id.toString())).containsExactly("platform.database-resize.accepted",
@@ -148,18 +145,21 @@ class DatabaseResizeEndToEndTest {
   void anEditOfTheInstanceWhileTheResizeWaitsIsDetectedAndNothingIsPatched() throws IOException {
     sqlAdmin.seedInstance("edited-db", "POSTGRES_17", SMALL, Map.of("max_connections", "100"));
     UUID id = UUID.randomUUID();
-    events.send(MessageCatalog.DATABASE_RESIZE_REQUESTED, command(id, "edited-db", false, false, true));
-    events.awaitStep(id, "read-settings", "done");
+    ZonedDateTime window = ZonedDateTime.now(ZoneOffset.UTC).plus(WINDOW_DELAY).truncatedTo(ChronoUnit.SECONDS);
+    try (WindowReplica replica = new WindowReplica("edited-", window)) {
+      replica.events.send(MessageCatalog.DATABASE_RESIZE_REQUESTED, command(id, "edited-db", false, false, true));
+      replica.events.awaitStep(id, "read-settings", "done");
 
-    // someone else changes a flag while the saga waits for the window
-    DatabaseInstance current = client().instances().get(PROJECT, "edited-db").execute();
-    client().instances().patch(PROJECT, "edited-db", new DatabaseInstance().setSettings(new Settings()
-        .setSettingsVersion(current.getSettings().getSettingsVersion())
-        .setDatabaseFlags(List.of(new DatabaseFlags().setName("max_connections").setValue("150"))))).execute();
+      // someone else changes a flag while the saga waits for the window
+      DatabaseInstance current = client().instances().get(PROJECT, "edited-db").execute();
+      client().instances().patch(PROJECT, "edited-db", new DatabaseInstance().setSettings(new Settings()
+          .setSettingsVersion(current.getSettings().getSettingsVersion())
+          .setDatabaseFlags(List.of(new DatabaseFlags().setName("max_connections").setValue("150"))))).execute();
 
-    PlatformOperationFailed failed = events.await(MessageCatalog.PLATFORM_OPERATION_FAILED, id);
-    assertThat(failed.failedStep()).isEqualTo("patch-instance");
-    assertThat(failed.reason()).contains("changed since they were read", "settingsVersion");
+      PlatformOperationFailed failed = replica.events.await(MessageCatalog.PLATFORM_OPERATION_FAILED, id);
+      assertThat(failed.failedStep()).isEqualTo("patch-instance");
+      assertThat(failed.reason()).contains("changed since they were read", "settingsVersion");
+    }
     assertThat(patches("edited-db")).as("the test's own patch only").isOne();
     assertThat(sqlAdmin.instance("edited-db").orElseThrow().tier()).isEqualTo(SMALL);
   }
@@ -243,6 +243,32 @@ class DatabaseResizeEndToEndTest {
     }
     assertThat(patches("restart-db")).isOne();
     assertThat(sqlAdmin.instance("restart-db").orElseThrow().tier()).isEqualTo(LARGE);
+  }
+
+  /**
+   * The service as a replica of its own topics (a prefix) whose maintenance window is this week's occurrence of
+   * today at {@code window}; the test context's runner pauses meanwhile, so that only this replica's window counts.
+   */
+  private final class WindowReplica implements AutoCloseable {
+    final PlatformEvents events;
+    private final ServiceReplica replica;
+
+    WindowReplica(String topicPrefix, ZonedDateTime window) {
+      scheduler.stop();
+      replica = ServiceReplica.start(PlatformServiceApplication.application(), environment, Map.of(
+          "photobomb.messaging.topic-prefix", topicPrefix,
+          "photobomb.platform.database.window.week", (window.getDayOfMonth() - 1) / 7 + 1,
+          "photobomb.platform.database.window.day", window.getDayOfWeek().name(),
+          "photobomb.platform.database.window.start", window.toLocalTime().toString()));
+      events = new PlatformEvents(RealServers.endpoints().kafkaBootstrapServers(), topicPrefix);
+    }
+
+    @Override
+    public void close() {
+      events.close();
+      replica.close();
+      scheduler.start();
+    }
   }
 
   private static DatabaseResizeRequested command(UUID id, String instance, boolean now, boolean dryRun,
