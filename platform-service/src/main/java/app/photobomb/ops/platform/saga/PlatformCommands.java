@@ -64,7 +64,7 @@ public class PlatformCommands {
       return;
     }
     boolean recorded = operations.insert(command.operationId(), saga.name(), codec.encode(command),
-        context.envelope().correlationId(), plan.startsAt() == null ? clock.instant() : plan.startsAt());
+        context.envelope().correlationId(), clock.instant());
     if (!recorded) {
       log.info("{} {} is known already; the command is not taken twice", saga.name(), command.operationId());
       return;

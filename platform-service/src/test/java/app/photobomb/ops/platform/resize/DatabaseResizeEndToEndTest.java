@@ -15,22 +15,11 @@ import app.photobomb.ops.testsupport.RealServers;
 import app.photobomb.ops.testsupport.RealServersExtension;
 import app.photobomb.ops.testsupport.ServiceReplica;
 import app.photobomb.ops.testsupport.google.FakeSqlAdmin;
-import com.google.api.client.http.javanet.NetHttpTransport;
-import com.google.api.client.json.gson.GsonFactory;
-import com.google.api.services.sqladmin.SQLAdmin;
-import com.google.api.services.sqladmin.model.DatabaseFlags;
-import com.google.api.services.sqladmin.model.DatabaseInstance;
-import com.google.api.services.sqladmin.model.Settings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.awaitility.Awaitility;
@@ -46,9 +35,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The database-resize saga end to end: the command in over the real Kafka, the real SQL Admin client against the
- * Cloud SQL Admin stand-in, {@code SHOW max_connections} over JDBC on a PostgreSQL of its own that the test
- * restarts with the new flag (as Cloud SQL restarts the instance), state and audit rows in PostgreSQL, events out.
+ * The database-resize saga end to end with {@code now: true}: the command in over the real Kafka, the real SQL Admin
+ * client against the Cloud SQL Admin stand-in, {@code SHOW max_connections} over JDBC on a PostgreSQL of its own,
+ * state and audit rows in PostgreSQL, events out. The maintenance window: {@link MaintenanceWindowEndToEndTest}.
  */
 @ExtendWith(RealServersExtension.class)
 @SpringBootTest(properties = {"spring.config.name=" + PlatformServiceApplication.CONFIG_NAME,
@@ -67,8 +56,6 @@ class DatabaseResizeEndToEndTest {
   private static final String DATABASE = "platform_resize_e2e";
   private static final String SMALL = "db-custom-4-16384";
   private static final String LARGE = "db-custom-8-32768";
-  /** A window test's maintenance window opens this long after the test starts. */
-  private static final Duration WINDOW_DELAY = Duration.ofSeconds(5);
 
   private static FakeSqlAdmin sqlAdmin;
   private static Path instanceData;
@@ -101,67 +88,6 @@ class DatabaseResizeEndToEndTest {
     events.close();
     sqlAdmin.close();
     instanceDatabase.close();
-  }
-
-  @Test
-  void resizesInTheMaintenanceWindowWithTheOtherFlagsKeptAndVerifiesMaxConnections() throws IOException {
-    sqlAdmin.seedInstance("window-db", "POSTGRES_17", SMALL,
-        Map.of("max_connections", "100", "log_min_duration_statement", "500"));
-    UUID id = UUID.randomUUID();
-    ZonedDateTime window = ZonedDateTime.now(ZoneOffset.UTC).plus(WINDOW_DELAY).truncatedTo(ChronoUnit.SECONDS);
-    try (WindowReplica replica = new WindowReplica("window-", window)) {
-      PlatformEvents events = replica.events;
-      events.send(MessageCatalog.DATABASE_RESIZE_REQUESTED, command(id, "window-db", false, false, true));
-
-      PlatformOperationPlanned plan = events.await(MessageCatalog.PLATFORM_OPERATION_PLANNED, id);
-      assertThat(plan.startsAt()).isEqualTo(window.toInstant());
-      assertThat(plan.steps()).extracting(PlatformOperationPlanned.PlannedStep::name)
-          .containsExactly("read-settings", "await-maintenance-window", "patch-instance", "verify");
-      assertThat(plan.notes()).anySatisfy(note -> assertThat(note).contains("$250/mo", SMALL, "$500/mo", LARGE))
-          .anySatisfy(note -> assertThat(note).contains("360"));
-      assertThat(patches("window-db")).isZero();
-
-      events.awaitStep(id, "patch-instance", "done");
-      assertThat(Instant.now()).isAfterOrEqualTo(window.toInstant());
-      FakeSqlAdmin.Instance resized = sqlAdmin.instance("window-db").orElseThrow();
-      assertThat(resized.tier()).isEqualTo(LARGE);
-      assertThat(resized.databaseFlags()).containsEntry("max_connections", "400")
-          .containsEntry("log_min_duration_statement", "500");
-      restartInstanceDatabase(400);
-
-      PlatformOperationCompleted completed = events.await(MessageCatalog.PLATFORM_OPERATION_COMPLETED, id);
-      assertThat(completed.dryRun()).isFalse();
-      assertThat(completed.results()).containsEntry("maxConnections", "400").containsEntry("tier", LARGE)
-          .containsEntry("pgbouncerServerConnections", "360");
-    }
-    assertThat(patches("window-db")).isOne();
-    assertThat(jdbc.queryForList("SELECT action FROM audit_logs WHERE details->>'operationId' = ? ORDER BY audit_id",
-        String.class, id.toString())).containsExactly("platform.database-resize.accepted",
-        "platform.database-resize.read-settings.done", "platform.database-resize.await-maintenance-window.done",
-        "platform.database-resize.patch-instance.done", "platform.database-resize.verify.done");
-  }
-
-  @Test
-  void anEditOfTheInstanceWhileTheResizeWaitsIsDetectedAndNothingIsPatched() throws IOException {
-    sqlAdmin.seedInstance("edited-db", "POSTGRES_17", SMALL, Map.of("max_connections", "100"));
-    UUID id = UUID.randomUUID();
-    ZonedDateTime window = ZonedDateTime.now(ZoneOffset.UTC).plus(WINDOW_DELAY).truncatedTo(ChronoUnit.SECONDS);
-    try (WindowReplica replica = new WindowReplica("edited-", window)) {
-      replica.events.send(MessageCatalog.DATABASE_RESIZE_REQUESTED, command(id, "edited-db", false, false, true));
-      replica.events.awaitStep(id, "read-settings", "done");
-
-      // someone else changes a flag while the saga waits for the window
-      DatabaseInstance current = client().instances().get(PROJECT, "edited-db").execute();
-      client().instances().patch(PROJECT, "edited-db", new DatabaseInstance().setSettings(new Settings()
-          .setSettingsVersion(current.getSettings().getSettingsVersion())
-          .setDatabaseFlags(List.of(new DatabaseFlags().setName("max_connections").setValue("150"))))).execute();
-
-      PlatformOperationFailed failed = replica.events.await(MessageCatalog.PLATFORM_OPERATION_FAILED, id);
-      assertThat(failed.failedStep()).isEqualTo("patch-instance");
-      assertThat(failed.reason()).contains("changed since they were read", "settingsVersion");
-    }
-    assertThat(patches("edited-db")).as("the test's own patch only").isOne();
-    assertThat(sqlAdmin.instance("edited-db").orElseThrow().tier()).isEqualTo(SMALL);
   }
 
   @Test
@@ -245,32 +171,6 @@ class DatabaseResizeEndToEndTest {
     assertThat(sqlAdmin.instance("restart-db").orElseThrow().tier()).isEqualTo(LARGE);
   }
 
-  /**
-   * The service as a replica of its own topics (a prefix) whose maintenance window is this week's occurrence of
-   * today at {@code window}; the test context's runner pauses meanwhile, so that only this replica's window counts.
-   */
-  private final class WindowReplica implements AutoCloseable {
-    final PlatformEvents events;
-    private final ServiceReplica replica;
-
-    WindowReplica(String topicPrefix, ZonedDateTime window) {
-      scheduler.stop();
-      replica = ServiceReplica.start(PlatformServiceApplication.application(), environment, Map.of(
-          "photobomb.messaging.topic-prefix", topicPrefix,
-          "photobomb.platform.database.window.week", (window.getDayOfMonth() - 1) / 7 + 1,
-          "photobomb.platform.database.window.day", window.getDayOfWeek().name(),
-          "photobomb.platform.database.window.start", window.toLocalTime().toString()));
-      events = new PlatformEvents(RealServers.endpoints().kafkaBootstrapServers(), topicPrefix);
-    }
-
-    @Override
-    public void close() {
-      events.close();
-      replica.close();
-      scheduler.start();
-    }
-  }
-
   private static DatabaseResizeRequested command(UUID id, String instance, boolean now, boolean dryRun,
       boolean confirm) {
     return new DatabaseResizeRequested(id, instance, LARGE, 400, now, dryRun, confirm, "connection pool exhaustion",
@@ -282,21 +182,8 @@ class DatabaseResizeEndToEndTest {
         .filter(call -> call.method().equals("PATCH") && call.path().contains("/instances/" + instance)).count();
   }
 
-  private static SQLAdmin client() {
-    return new SQLAdmin.Builder(new NetHttpTransport(), GsonFactory.getDefaultInstance(), request -> { })
-        .setRootUrl(sqlAdmin.rootUrl()).setApplicationName("test").build();
-  }
-
   private static EmbeddedPostgres startInstanceDatabase(int maxConnections, boolean clean) throws IOException {
     return EmbeddedPostgres.builder().setDataDirectory(instanceData).setCleanDataDirectory(clean)
         .setServerConfig("max_connections", String.valueOf(maxConnections)).start();
-  }
-
-  /** What Cloud SQL does when the patch is applied: the instance restarts with the new flag. */
-  private static void restartInstanceDatabase(int maxConnections) throws IOException {
-    int port = instanceDatabase.getPort();
-    instanceDatabase.close();
-    instanceDatabase = EmbeddedPostgres.builder().setDataDirectory(instanceData).setCleanDataDirectory(false)
-        .setPort(port).setServerConfig("max_connections", String.valueOf(maxConnections)).start();
   }
 }
