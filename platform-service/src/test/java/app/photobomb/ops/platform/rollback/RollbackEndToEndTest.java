@@ -336,9 +336,8 @@ class RollbackEndToEndTest {
   }
 
   private int checks(UUID id) {
-    Integer checks = jdbc.queryForObject("SELECT coalesce((facts->>'verify.checks')::int, 0) FROM "
-        + "platform_operations WHERE operation_id = ?", Integer.class, id);
-    return checks == null ? 0 : checks;
+    return jdbc.queryForList("SELECT coalesce((facts->>'verify.checks')::int, 0) FROM platform_operations "
+        + "WHERE operation_id = ?", Integer.class, id).stream().findFirst().orElse(0);
   }
 
   private void errorRate(String rate) {
