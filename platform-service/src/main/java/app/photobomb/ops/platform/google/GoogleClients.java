@@ -12,6 +12,10 @@ import com.google.api.gax.rpc.TransportChannelProvider;
 import com.google.api.services.sqladmin.SQLAdmin;
 import com.google.auth.http.HttpCredentialsAdapter;
 import com.google.auth.oauth2.GoogleCredentials;
+import com.google.cloud.run.v2.RevisionsClient;
+import com.google.cloud.run.v2.RevisionsSettings;
+import com.google.cloud.run.v2.ServicesClient;
+import com.google.cloud.run.v2.ServicesSettings;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -37,6 +41,32 @@ public class GoogleClients {
   @Bean
   CloudSql cloudSql(SQLAdmin sqlAdmin, GoogleProperties properties) {
     return new CloudSql(sqlAdmin, properties.project());
+  }
+
+  /** Cloud Run Admin v2: the API's service and its traffic. */
+  @Bean(destroyMethod = "close")
+  ServicesClient cloudRunServices(GoogleProperties properties) throws IOException {
+    ServicesSettings.Builder settings = ServicesSettings.newBuilder().setCredentialsProvider(credentials(properties));
+    TransportChannelProvider channel = localChannel(properties, properties.cloudRunEndpoint());
+    if (channel == null) {
+      settings.setEndpoint(properties.cloudRunEndpoint());
+    } else {
+      settings.setTransportChannelProvider(channel);
+    }
+    return ServicesClient.create(settings.build());
+  }
+
+  /** Cloud Run Admin v2: the service's revisions. */
+  @Bean(destroyMethod = "close")
+  RevisionsClient cloudRunRevisions(GoogleProperties properties) throws IOException {
+    RevisionsSettings.Builder settings = RevisionsSettings.newBuilder().setCredentialsProvider(credentials(properties));
+    TransportChannelProvider channel = localChannel(properties, properties.cloudRunEndpoint());
+    if (channel == null) {
+      settings.setEndpoint(properties.cloudRunEndpoint());
+    } else {
+      settings.setTransportChannelProvider(channel);
+    }
+    return RevisionsClient.create(settings.build());
   }
 
   /** Credentials of the gRPC clients: none for a stand-in, else Application Default Credentials. */

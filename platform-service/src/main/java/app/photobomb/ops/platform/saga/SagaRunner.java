@@ -191,13 +191,17 @@ public class SagaRunner {
       }
     }
 
-    /** Stops going forward: undoes what can be undone (this step included: its undo is safe if it did nothing). */
+    /**
+     * Stops going forward: undoes what can be undone (this step included: its undo is safe if it did nothing), unless
+     * the failed step keeps the effects in place.
+     */
     private void failAt(int index, String reason) {
       String failedStep = plan.steps().get(index).name();
       log.warn("{} {} failed at {}: {}", saga.name(), operation.operationId(), failedStep, reason);
       audit.record(null, "platform." + saga.name() + ".failed", requestedBy(),
           Map.of("operationId", operation.operationId().toString(), "step", failedStep, "reason", reason));
-      boolean anythingToUndo = plan.steps().subList(0, index + 1).stream().anyMatch(Step::undoable);
+      boolean anythingToUndo = !plan.steps().get(index).failureKeepsEffects()
+          && plan.steps().subList(0, index + 1).stream().anyMatch(Step::undoable);
       if (anythingToUndo) {
         save(Status.COMPENSATING, index, 0, null, failedStep, reason, now);
         return;

@@ -31,6 +31,15 @@ public interface Step {
     return StepOutcome.done("nothing to undo");
   }
 
+  /**
+   * Whether a failure of this step leaves the earlier steps' effects in place instead of undoing them: for a check
+   * whose failure says that undoing would make things worse (a rollback that does not verify must not route traffic
+   * back to the release it left). The saga then ends failed, and the reason says what to do.
+   */
+  default boolean failureKeepsEffects() {
+    return false;
+  }
+
   /** How long the step may keep waiting before it counts as failed. */
   default Duration timeout() {
     return Duration.ofMinutes(30);
