@@ -26,7 +26,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 final class CommandAnswers {
 
   /** Event names that end a command's conversation. */
-  private static final Pattern FINAL = Pattern.compile(".*(Completed|Failed|HardDeleted|Restored|Purged|Scaled)$");
+  private static final Pattern FINAL =
+      Pattern.compile(".*(Completed|Failed|RolledBack|HardDeleted|Restored|Purged|Scaled)$");
 
   private CommandAnswers() {
   }

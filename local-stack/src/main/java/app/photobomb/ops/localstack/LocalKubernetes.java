@@ -2,6 +2,8 @@ package app.photobomb.ops.localstack;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -17,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The local stand-in of the Kubernetes API: Fabric8's mock server in CRUD mode (plain HTTP on loopback), holding the
- * worker deployments of namespace {@code photobomb} at the runbook's minimum of 3 replicas. Its state is in memory
+ * worker deployments of namespace {@code photobomb} at the runbook's minimum of 3 replicas, each with the ReplicaSets of
+ * its last two releases (so that a rollback has one to go back to). Its state is in memory
  * only: every start begins with those deployments again.
  */
 final class LocalKubernetes implements AutoCloseable {
@@ -27,6 +30,9 @@ final class LocalKubernetes implements AutoCloseable {
   static final List<String> DEPLOYMENTS = List.of(THUMBNAIL_WORKER, "face-worker");
   /** The runbook's minimum (task 3: "back to 3 after the spike"). */
   static final int MIN_REPLICAS = 3;
+  /** The workers' releases, oldest first: each has its ReplicaSet, the last one runs. */
+  static final List<String> RELEASES = List.of("1.1.0", "1.2.0");
+  private static final String REVISION = "deployment.kubernetes.io/revision";
 
   private final KubernetesMockServer server;
   private final MockWebServer web;
@@ -54,7 +60,10 @@ final class LocalKubernetes implements AutoCloseable {
     LocalKubernetes kubernetes = new LocalKubernetes(server, web, janitor);
     try (KubernetesClient client = server.createClient()) {
       for (String name : DEPLOYMENTS) {
-        client.apps().deployments().inNamespace(NAMESPACE).resource(deployment(name)).create();
+        Deployment created = client.apps().deployments().inNamespace(NAMESPACE).resource(deployment(name)).create();
+        for (int revision = 1; revision <= RELEASES.size(); revision++) {
+          client.apps().replicaSets().inNamespace(NAMESPACE).resource(replicaSet(created, revision)).create();
+        }
       }
     } catch (RuntimeException e) {
       kubernetes.close();
@@ -65,11 +74,33 @@ final class LocalKubernetes implements AutoCloseable {
 
   private static Deployment deployment(String name) {
     return new DeploymentBuilder()
-        .withNewMetadata().withName(name).withNamespace(NAMESPACE).addToLabels("app", name).endMetadata()
+        .withNewMetadata().withName(name).withNamespace(NAMESPACE).addToLabels("app", name)
+        .addToAnnotations(REVISION, Integer.toString(RELEASES.size())).endMetadata()
         .withNewSpec().withReplicas(MIN_REPLICAS).withNewSelector().addToMatchLabels("app", name).endSelector()
         .withNewTemplate().withNewMetadata().addToLabels("app", name).endMetadata()
-        .withNewSpec().addNewContainer().withName(name).withImage("photobomb/" + name).endContainer().endSpec()
-        .endTemplate().endSpec().build();
+        .withNewSpec().addNewContainer().withName(name).withImage(image(name, RELEASES.size())).endContainer()
+        .endSpec().endTemplate().endSpec().build();
+  }
+
+  private static String image(String deployment, int revision) {
+    return "photobomb/" + deployment + ":" + RELEASES.get(revision - 1);
+  }
+
+  /** The ReplicaSet a rollout of {@code revision} left, owned by the deployment (what a rollout undo goes back to). */
+  private static ReplicaSet replicaSet(Deployment deployment, int revision) {
+    String name = deployment.getMetadata().getName();
+    String hash = "r" + revision;
+    boolean current = revision == RELEASES.size();
+    return new ReplicaSetBuilder()
+        .withNewMetadata().withName(name + "-" + hash).withNamespace(NAMESPACE).addToLabels("app", name)
+        .addToLabels("pod-template-hash", hash).addToAnnotations(REVISION, Integer.toString(revision))
+        .addNewOwnerReference().withApiVersion("apps/v1").withKind("Deployment").withName(name)
+        .withUid(deployment.getMetadata().getUid()).withController(true).endOwnerReference().endMetadata()
+        .withNewSpec().withReplicas(current ? MIN_REPLICAS : 0).withNewSelector().addToMatchLabels("app", name)
+        .addToMatchLabels("pod-template-hash", hash).endSelector()
+        .withNewTemplate().withNewMetadata().addToLabels("app", name).addToLabels("pod-template-hash", hash)
+        .endMetadata().withNewSpec().addNewContainer().withName(name).withImage(image(name, revision)).endContainer()
+        .endSpec().endTemplate().endSpec().build();
   }
 
   /** The API server's URL, e.g. http://127.0.0.1:8091. */

@@ -70,6 +70,7 @@ public final class LocalStack implements AutoCloseable {
   private String linkBaseUrl;
   private String kubernetesUrl;
   private CloudflareStandIn cloudflare;
+  private LocalGoogle google;
 
   private LocalStack(LocalStackSettings settings) {
     this.settings = settings;
@@ -153,6 +154,10 @@ public final class LocalStack implements AutoCloseable {
         objectStoreRoot().resolve(LocalObjectStore.THUMBNAILS_BUCKET))),
         c -> c.baseUrl() + " (plan " + c.plan().name() + ")");
     running.add(cloudflare);
+    google = step("google", LocalGoogle::start, g -> "Cloud SQL Admin " + g.sqlAdminUrl() + ", Cloud Run and Secret Manager "
+        + g.grpcTarget() + " (project " + LocalGoogle.PROJECT + ", instance " + LocalGoogle.INSTANCE + ", service "
+        + LocalGoogle.API_SERVICE + "; in memory, made anew on every start), the API's health " + g.healthUrl());
+    running.add(google);
     running.add(step("outbox-relay", () -> OutboxRelay.start(new OutboxRelaySettings(endpoints.postgresHost(),
         endpoints.postgresPort(), DATABASE, DatabaseRole.RELAY.roleName(), DatabaseRole.RELAY.password(),
         endpoints.kafkaBootstrapServers(), "photobomb-outbox-relay-offsets", (short) 1, "photobomb_outbox")),
@@ -297,6 +302,11 @@ public final class LocalStack implements AutoCloseable {
     if (service == LocalService.DELETION) {
       // the hard delete's purge URLs, in the cdn-service's zone (the stand-in's host)
       properties.put("photobomb.deletion.cdn-base-url", cloudflare.baseUrl());
+    }
+    if (service == LocalService.PLATFORM) {
+      // its JDBC checks (restore validation, SHOW max_connections) read the local database, as its own role
+      properties.putAll(google.platformProperties(jdbcUrl, service.role().roleName(), service.role().password()));
+      properties.put("photobomb.platform.kubernetes.master-url", kubernetesUrl);
     }
     if (service == LocalService.THUMBNAIL_WORKER) {
       // One slot (a worker id of its own) per replica of its deployment; WorkerSlotsFollower keeps them equal.

@@ -90,6 +90,7 @@ class LocalStackTest {
       assertThat(endpoints.getProperty("cloudflare.url")).isEqualTo(stack.cloudflare().baseUrl());
       postgresPort = stack.endpoints().postgresPort();
       exportingADemoUserFromOnePublishedEventGivesADownloadableArchive(stack);
+      platformSagasAnswerWithTheirPlanAndRunAgainstTheLocalStandIns(stack);
       try (KubernetesClient kubernetes = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
           .withMasterUrl(endpoints.getProperty("kubernetes.url")).build()).build()) {
         assertThat(LocalKubernetes.DEPLOYMENTS).allSatisfy(name -> assertThat(replicas(kubernetes, name))
@@ -107,6 +108,46 @@ class LocalStackTest {
 
     assertThat(listening(postgresPort)).as("PostgreSQL stopped").isFalse();
     ports.forEach((service, port) -> assertThat(listening(port)).as(service + " stopped").isFalse());
+  }
+
+  /**
+   * The README's platform demos: a resize's dry run answers with its plan alone, the confirmed resize and a rollback
+   * of the API and the thumbnail-worker complete against the local Google and Kubernetes stand-ins.
+   */
+  private static void platformSagasAnswerWithTheirPlanAndRunAgainstTheLocalStandIns(LocalStack stack) {
+    String resize = "{\"operationId\":\"%s\",\"instance\":\"photobomb-prod-db\",\"tier\":\"db-custom-8-32768\","
+        + "\"now\":true,\"dryRun\":%s,\"confirm\":%s,\"reason\":\"pool exhaustion\",\"requestedBy\":\"oncall\"}";
+    List<CommandAnswers.Answer> dryRun = sendAndAwait(stack, MessageCatalog.DATABASE_RESIZE_REQUESTED,
+        resize.formatted(UUID.randomUUID(), true, false));
+    assertThat(dryRun).extracting(CommandAnswers.Answer::name)
+        .containsExactly("PlatformOperationPlanned", "PlatformOperationCompleted");
+    assertThat(dryRun.get(0).json()).contains("patch-instance", "$250/mo", "$500/mo");
+    assertThat(dryRun.get(1).json()).contains("\"dryRun\":true");
+
+    List<CommandAnswers.Answer> resized = sendAndAwait(stack, MessageCatalog.DATABASE_RESIZE_REQUESTED,
+        resize.formatted(UUID.randomUUID(), false, true));
+    assertThat(resized).last().satisfies(answer -> {
+      assertThat(answer.name()).isEqualTo("PlatformOperationCompleted");
+      assertThat(answer.json()).contains("db-custom-8-32768");
+    });
+
+    List<CommandAnswers.Answer> rolledBack = sendAndAwait(stack, MessageCatalog.DEPLOYMENT_ROLLBACK_REQUESTED,
+        "{\"operationId\":\"" + UUID.randomUUID() + "\",\"workers\":[\"thumbnail-worker\"],\"verifyMinutes\":0,"
+            + "\"confirm\":true,\"reason\":\"error rate spike\",\"requestedBy\":\"oncall\"}");
+    assertThat(rolledBack).last().satisfies(answer -> {
+      assertThat(answer.name()).isEqualTo("PlatformOperationCompleted");
+      assertThat(answer.json()).contains("photobomb-api-00002-bbb", "thumbnail-worker@1");
+    });
+  }
+
+  private static List<CommandAnswers.Answer> sendAndAwait(LocalStack stack,
+      app.photobomb.ops.common.events.MessageType<?> type, String json) {
+    String commandId = UUID.randomUUID().toString();
+    String key = new tools.jackson.databind.json.JsonMapper().readTree(json).path("operationId").asString();
+    CommandSender.send(stack.endpoints().kafkaBootstrapServers(), type, key, commandId,
+        json.getBytes(StandardCharsets.UTF_8));
+    return CommandAnswers.await(stack.endpoints().kafkaBootstrapServers(), commandId, Duration.ofSeconds(60),
+        answer -> { });
   }
 
   /** The README's export demo: one published UserExportRequested, then the link in the completion downloads it. */
