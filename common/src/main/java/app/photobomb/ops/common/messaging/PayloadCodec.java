@@ -23,12 +23,15 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns payloads into JSON and back, checking each inbound payload against its message's JSON Schema.
- * Unknown fields are accepted (schemas evolve additively); absent optional fields are not written.
+ * Unknown fields are accepted (schemas evolve additively); absent optional fields are not written, and read as
+ * null, or false / 0 for a primitive.
  */
 public final class PayloadCodec {
 
   private final JsonMapper mapper = JsonMapper.builder()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      // an optional boolean or number left out is false / 0 (the schema says which fields are required)
+      .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .changeDefaultPropertyInclusion(inclusion -> inclusion.withValueInclusion(JsonInclude.Include.NON_NULL))
       .build();
   private final Map<MessageType<?>, Schema> schemas;

@@ -29,6 +29,18 @@ class MessageCatalogContractTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("catalogue")
+  void messageWithOnlyItsRequiredFieldsIsRead(MessageType<?> type) {
+    JsonNode schema = schemaOf(type);
+    Set<String> required = new HashSet<>();
+    schema.get("required").forEach(name -> required.add(name.asString()));
+    ObjectNode tree = (ObjectNode) codec.toTree(SampleMessages.sample(type));
+    new HashSet<>(tree.propertyNames()).stream().filter(name -> !required.contains(name)).forEach(tree::remove);
+
+    assertThat(codec.decode(type, tree.toString().getBytes(StandardCharsets.UTF_8))).isNotNull();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("catalogue")
   void recordRoundTripsThroughJsonAndMatchesItsSchema(MessageType<?> type) {
     PhotobombMessage sample = SampleMessages.sample(type);
 
