@@ -26,6 +26,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,7 +48,8 @@ import tools.jackson.databind.json.JsonMapper;
  * b2_list_file_versions with their actions ("hide", "start"), and by b2_list_unfinished_large_files; they go
  * with b2_delete_file_version and b2_cancel_large_file. Faults can be injected: latency, throttling with
  * Retry-After, a 503 outage, a 503 on deletes only, and a pause of the next upload of a name; calls are
- * counted per endpoint.
+ * counted per endpoint. Application keys: b2_create_key, b2_list_keys and b2_delete_key; b2_authorize_account takes
+ * the master key or any live created one, and a deleted key, like its tokens, is answered 401 bad_auth_token.
  */
 public final class FakeB2Server implements AutoCloseable {
 
@@ -70,9 +73,13 @@ public final class FakeB2Server implements AutoCloseable {
   private final Path root;
   private final JsonMapper json = JsonMapper.builder().build();
   private final String accountId = "fake-account";
-  private final String applicationKeyId = "fake-key-id";
-  private final String applicationKey = "fake-key-" + UUID.randomUUID();
-  private final String accountToken = "fake-account-token-" + UUID.randomUUID();
+  private static final List<String> KEY_CAPABILITIES = List.of("listKeys", "writeKeys", "deleteKeys", "listBuckets",
+      "listFiles", "readFiles", "shareFiles", "writeFiles", "deleteFiles");
+  private static final long MAX_KEY_SECONDS = Duration.ofDays(1000).toSeconds();
+  private static final int MAX_KEY_COUNT = 10_000;
+  private final FakeB2ApplicationKeys keys = new FakeB2ApplicationKeys("fake-key-id", Set.copyOf(KEY_CAPABILITIES));
+  private final String applicationKeyId = keys.master().applicationKeyId();
+  private final String applicationKey = keys.master().secret();
 
   private final Object lock = new Object();
   private final Map<String, Bucket> bucketsByName = new LinkedHashMap<>();
@@ -154,6 +161,11 @@ public final class FakeB2Server implements AutoCloseable {
 
   public String applicationKey() {
     return applicationKey;
+  }
+
+  /** Ids of the keys b2_create_key made and b2_delete_key has not deleted (the master key is not one). */
+  public Set<String> createdKeyIds() {
+    return keys.createdKeyIds();
   }
 
   /** Creates a private bucket and returns its id. */
@@ -336,27 +348,28 @@ public final class FakeB2Server implements AutoCloseable {
       case "b2_list_unfinished_large_files" -> listUnfinishedLargeFiles(body);
       case "b2_cancel_large_file" -> cancelLargeFile(body);
       case "b2_get_download_authorization" -> getDownloadAuthorization(body);
+      case "b2_create_key" -> createKey(body);
+      case "b2_list_keys" -> listKeys(body);
+      case "b2_delete_key" -> deleteKey(body);
       default -> throw new B2Error(400, "bad_request", "fake B2 does not implement " + endpoint);
     };
     respond(exchange, 200, response);
   }
 
   private void authorizeAccount(HttpExchange exchange) throws IOException {
-    String expected = "Basic " + Base64.getEncoder()
-        .encodeToString((applicationKeyId + ":" + applicationKey).getBytes(StandardCharsets.UTF_8));
-    if (!expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-      throw new B2Error(401, "unauthorized", "bad application key id or key");
-    }
+    FakeB2ApplicationKeys.Key key = basicCredentials(exchange.getRequestHeaders().getFirst("Authorization"))
+        .flatMap(pair -> keys.authenticate(pair[0], pair[1]))
+        // B2 answers an unknown, deleted or expired key alike: 401 bad_auth_token (what the CLI's users report)
+        .orElseThrow(() -> new B2Error(401, "bad_auth_token", "Invalid authorization token"));
     exchange.getRequestBody().readAllBytes();
     Map<String, Object> allowed = new LinkedHashMap<>();
-    allowed.put("capabilities", List.of("listBuckets", "listFiles", "readFiles", "shareFiles", "writeFiles",
-        "deleteFiles"));
-    allowed.put("bucketId", null);
-    allowed.put("bucketName", null);
-    allowed.put("namePrefix", null);
+    allowed.put("capabilities", key.capabilities());
+    allowed.put("bucketId", key.bucketId());
+    allowed.put("bucketName", key.bucketId() == null ? null : bucketById(key.bucketId()).name());
+    allowed.put("namePrefix", key.namePrefix());
     Map<String, Object> response = new LinkedHashMap<>();
     response.put("accountId", accountId);
-    response.put("authorizationToken", accountToken);
+    response.put("authorizationToken", keys.issueToken(key));
     response.put("apiUrl", baseUrl());
     response.put("downloadUrl", baseUrl());
     response.put("s3ApiUrl", baseUrl());
@@ -364,6 +377,92 @@ public final class FakeB2Server implements AutoCloseable {
     response.put("absoluteMinimumPartSize", 5_000_000L);
     response.put("allowed", allowed);
     respond(exchange, 200, response);
+  }
+
+  /** The key id and key of a {@code Basic} header, when it is one. */
+  private static Optional<String[]> basicCredentials(String header) {
+    if (header == null || !header.startsWith("Basic ")) {
+      return Optional.empty();
+    }
+    String decoded;
+    try {
+      decoded = new String(Base64.getDecoder().decode(header.substring("Basic ".length())), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+    int colon = decoded.indexOf(':');
+    return colon < 0 ? Optional.empty()
+        : Optional.of(new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)});
+  }
+
+  /** b2_create_key: the only answer that carries the new key's secret. */
+  private Map<String, Object> createKey(JsonNode body) {
+    requireAccount(body);
+    List<String> capabilities = new ArrayList<>();
+    body.path("capabilities").forEach(capability -> capabilities.add(capability.asString()));
+    if (capabilities.isEmpty()) {
+      throw new B2Error(400, "bad_request", "capabilities must not be empty");
+    }
+    String keyName = text(body, "keyName");
+    if (keyName == null || !keyName.matches("[A-Za-z0-9-]{1,100}")) {
+      throw new B2Error(400, "bad_request", "keyName must be 1 to 100 letters, digits or '-'");
+    }
+    Long seconds = body.path("validDurationInSeconds").isNumber() ? body.path("validDurationInSeconds").asLong()
+        : null;
+    if (seconds != null && (seconds < 1 || seconds > MAX_KEY_SECONDS)) {
+      throw new B2Error(400, "bad_request", "validDurationInSeconds out of range: " + seconds);
+    }
+    String bucketId = text(body, "bucketId");
+    String namePrefix = text(body, "namePrefix");
+    if (bucketId != null) {
+      bucketById(bucketId);
+    } else if (namePrefix != null) {
+      throw new B2Error(400, "bad_request", "namePrefix needs a bucketId");
+    }
+    FakeB2ApplicationKeys.Key key = keys.create(keyName, new TreeSet<>(capabilities), bucketId, namePrefix, seconds);
+    Map<String, Object> out = keyJson(key);
+    out.put("applicationKey", key.secret());
+    return out;
+  }
+
+  /** b2_list_keys: created keys in id order, {@code startApplicationKeyId} inclusive, without their secrets. */
+  private Map<String, Object> listKeys(JsonNode body) {
+    requireAccount(body);
+    int max = body.path("maxKeyCount").asInt(100);
+    if (max < 1 || max > MAX_KEY_COUNT) {
+      throw new B2Error(400, "bad_request", "maxKeyCount out of range: " + max);
+    }
+    List<FakeB2ApplicationKeys.Key> listed = keys.list(text(body, "startApplicationKeyId"));
+    Map<String, Object> response = new LinkedHashMap<>();
+    response.put("keys", listed.stream().limit(max).map(this::keyJson).toList());
+    response.put("nextApplicationKeyId", listed.size() > max ? listed.get(max).applicationKeyId() : null);
+    return response;
+  }
+
+  /** b2_delete_key: the deleted key, without its secret; its tokens stop working with it. */
+  private Map<String, Object> deleteKey(JsonNode body) {
+    String id = text(body, "applicationKeyId");
+    return keys.delete(id).map(this::keyJson)
+        .orElseThrow(() -> new B2Error(400, "bad_request", "applicationKeyId not valid: " + id));
+  }
+
+  private Map<String, Object> keyJson(FakeB2ApplicationKeys.Key key) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("accountId", accountId);
+    out.put("applicationKeyId", key.applicationKeyId());
+    out.put("keyName", key.keyName());
+    out.put("capabilities", key.capabilities());
+    out.put("bucketId", key.bucketId());
+    out.put("namePrefix", key.namePrefix());
+    out.put("expirationTimestamp", key.expirationTimestamp());
+    out.put("options", List.of("s3"));
+    return out;
+  }
+
+  private void requireAccount(JsonNode body) {
+    if (!accountId.equals(text(body, "accountId"))) {
+      throw new B2Error(401, "unauthorized", "not this account");
+    }
   }
 
   private Map<String, Object> listBuckets(JsonNode body) {
@@ -726,7 +825,7 @@ public final class FakeB2Server implements AutoCloseable {
     if (token == null) {
       token = queryParameter(exchange.getRequestURI().getRawQuery(), "Authorization");
     }
-    if (accountToken.equals(token)) {
+    if (keys.live(token)) {
       return;
     }
     DownloadGrant grant = token == null ? null : downloadGrants.get(token);
@@ -739,8 +838,8 @@ public final class FakeB2Server implements AutoCloseable {
   }
 
   private void requireAccountToken(String token) {
-    if (!accountToken.equals(token)) {
-      throw new B2Error(401, "bad_auth_token", "not an account token of this server");
+    if (!keys.live(token)) {
+      throw new B2Error(401, "bad_auth_token", "not a live account token of this server");
     }
   }
 

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,7 +31,10 @@ import tools.jackson.databind.json.JsonMapper;
  * /client/v4/zones/<zone>/purge_cache} (bearer token and zone checked, {@code files} / {@code prefixes} /
  * {@code purge_everything}, the plan's token buckets enforced with 429 and Retry-After, calls counted) and an edge
  * in front of the local object store serving {@code GET/HEAD /thumb/<photoId>/<size>.webp} with
- * {@code cf-cache-status} MISS or HIT, MISS again once a purge named the URL. The JDK's HTTP server, not WireMock:
+ * {@code cf-cache-status} MISS or HIT, MISS again once a purge named the URL. User API tokens too, for rotation:
+ * {@code POST /client/v4/user/tokens}, {@code DELETE /client/v4/user/tokens/<id>} and {@code GET
+ * /client/v4/user/tokens/verify}; purges take any live token, a deleted one is refused at once. The JDK's HTTP
+ * server, not WireMock:
  * every answer depends on state (buckets, cache, counters), which stubs would need an extension for each.
  */
 public final class CloudflareStandIn implements AutoCloseable {
@@ -44,7 +48,7 @@ public final class CloudflareStandIn implements AutoCloseable {
    * What the stand-in plays.
    *
    * @param port where it listens on loopback (0: any free port)
-   * @param apiToken the token purges must carry as {@code Authorization: Bearer <token>}
+   * @param apiToken the first live token, which purges and token calls carry as {@code Authorization: Bearer <token>}
    * @param zoneId the one zone it holds, whose host is the stand-in's own ({@code 127.0.0.1})
    * @param plan the plan whose limits it enforces
    * @param thumbnailsBucket the local object store's thumbnails bucket directory the edge serves; null: none
@@ -56,6 +60,7 @@ public final class CloudflareStandIn implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService threads;
   private final EdgeCache edge;
+  private final ApiTokens tokens;
   private final TokenBucket requests;
   private final TokenBucket urls;
   private final TokenBucket api;
@@ -72,6 +77,7 @@ public final class CloudflareStandIn implements AutoCloseable {
     this.server = server;
     this.threads = threads;
     this.edge = new EdgeCache(LOOPBACK, settings.thumbnailsBucket());
+    this.tokens = new ApiTokens(settings.apiToken());
     long now = System.nanoTime();
     CloudflarePlanLimits plan = settings.plan();
     this.requests = new TokenBucket(plan.requestBurst(), plan.requestsPerSecond(), now);
@@ -117,6 +123,13 @@ public final class CloudflareStandIn implements AutoCloseable {
 
   public CloudflarePlanLimits plan() {
     return settings.plan();
+  }
+
+  /** Ids and names of the live tokens, the configured one first; never their values. */
+  public Map<String, String> liveTokens() {
+    Map<String, String> names = new LinkedHashMap<>();
+    tokens.all().forEach(token -> names.put(token.id(), token.name()));
+    return names;
   }
 
   /** Purge calls received, whatever their answer. */
@@ -178,6 +191,10 @@ public final class CloudflareStandIn implements AutoCloseable {
 
   private void api(HttpExchange exchange, String path) throws IOException {
     String[] parts = path.split("/");
+    if (parts.length >= 3 && "user".equals(parts[1]) && "tokens".equals(parts[2])) {
+      userTokens(exchange, parts);
+      return;
+    }
     // "", "zones", zone, "purge_cache"
     if (parts.length != 4 || !"zones".equals(parts[1]) || !"purge_cache".equals(parts[3])) {
       error(exchange, 404, 7000, "No route for that URI");
@@ -188,13 +205,13 @@ public final class CloudflareStandIn implements AutoCloseable {
       return;
     }
     calls.incrementAndGet();
-    String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-    if (authorization == null || !authorization.startsWith("Bearer ")) {
+    String bearer = bearer(exchange);
+    if (bearer == null) {
       refuse(exchange, 401, 10000, "Authentication error", "no bearer token");
       return;
     }
-    if (!authorization.substring("Bearer ".length()).equals(settings.apiToken())) {
-      refuse(exchange, 403, 10000, "Authentication error", "another token");
+    if (tokens.live(bearer).isEmpty()) {
+      refuse(exchange, 403, 10000, "Authentication error", "not a live token");
       return;
     }
     String zone = parts[2];
@@ -230,6 +247,91 @@ public final class CloudflareStandIn implements AutoCloseable {
     answer.put("errors", List.of());
     answer.put("messages", List.of());
     answer.put("result", Map.of("id", UUID.randomUUID().toString().replace("-", "")));
+    send(exchange, 200, "application/json", JSON.writeValueAsBytes(answer));
+  }
+
+  /** {@code /user/tokens}: create (POST), delete (DELETE {@code /<id>}), verify (GET {@code /verify}). */
+  private void userTokens(HttpExchange exchange, String[] parts) throws IOException {
+    String method = exchange.getRequestMethod();
+    String bearer = bearer(exchange);
+    Optional<ApiTokens.Token> caller = bearer == null ? Optional.empty() : tokens.live(bearer);
+    if (parts.length == 4 && "verify".equals(parts[3]) && "GET".equals(method)) {
+      // verify answers a dead token 401 with code 1000, where other endpoints say 10000 "Authentication error"
+      if (caller.isEmpty()) {
+        error(exchange, 401, 1000, "Invalid API Token");
+        return;
+      }
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("id", caller.get().id());
+      result.put("status", "active");
+      success(exchange, result, List.of(Map.of("code", 10000, "message",
+          "This API Token is valid and active")));
+      return;
+    }
+    if (caller.isEmpty()) {
+      error(exchange, bearer == null ? 401 : 403, 10000, "Authentication error");
+      return;
+    }
+    if (parts.length == 3 && "POST".equals(method)) {
+      createToken(exchange);
+    } else if (parts.length == 4 && "DELETE".equals(method)) {
+      Optional<ApiTokens.Token> deleted = tokens.delete(parts[3]);
+      if (deleted.isEmpty()) {
+        error(exchange, 404, 7003, "Could not route to /user/tokens/" + parts[3] + ", perhaps your object "
+            + "identifier is invalid?");
+        return;
+      }
+      log.info("cloudflare token {} ({}) deleted", deleted.get().id(), deleted.get().name());
+      success(exchange, Map.of("id", deleted.get().id()), List.of());
+    } else {
+      error(exchange, 405, 10405, "Method not allowed for this route");
+    }
+  }
+
+  private void createToken(HttpExchange exchange) throws IOException {
+    JsonNode body;
+    try {
+      body = JSON.readTree(body(exchange));
+    } catch (JacksonException e) {
+      body = null;
+    }
+    JsonNode name = body == null ? null : body.get("name");
+    JsonNode policies = body == null ? null : body.get("policies");
+    if (name == null || !name.isString() || name.asString().isBlank() || name.asString().length() > 120) {
+      error(exchange, 400, 1001, "name is required and at most 120 characters");
+      return;
+    }
+    if (policies == null || !policies.isArray() || policies.isEmpty()) {
+      error(exchange, 400, 1001, "policies must be a non-empty array");
+      return;
+    }
+    ApiTokens.Token token = tokens.create(name.asString(), policies);
+    log.info("cloudflare token {} ({}) created", token.id(), token.name());
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("id", token.id());
+    result.put("name", token.name());
+    result.put("status", "active");
+    result.put("issued_on", token.issuedOn().toString());
+    result.put("modified_on", token.issuedOn().toString());
+    result.put("policies", token.policies());
+    result.put("condition", Map.of());
+    // the value is in this answer only: Cloudflare never shows it again
+    result.put("value", token.value());
+    success(exchange, result, List.of());
+  }
+
+  private static String bearer(HttpExchange exchange) {
+    String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+    return authorization == null || !authorization.startsWith("Bearer ") ? null
+        : authorization.substring("Bearer ".length());
+  }
+
+  private static void success(HttpExchange exchange, Object result, List<?> messages) throws IOException {
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("success", true);
+    answer.put("errors", List.of());
+    answer.put("messages", messages);
+    answer.put("result", result);
     send(exchange, 200, "application/json", JSON.writeValueAsBytes(answer));
   }
 

@@ -19,12 +19,15 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The Cloudflare stand-in over real HTTP on loopback: its API's checks and limits, and its edge cache. */
 class CloudflareStandInTest {
 
   private static final String TOKEN = "test-token";
   private static final String ZONE = "0c0ffee0000000000000000000000001";
+  private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @TempDir
@@ -142,6 +145,75 @@ class CloudflareStandInTest {
     assertThat(cloudflare.cacheHits()).isEqualTo(4);
   }
 
+  @Test
+  void aCreatedTokenIsActiveAndPurgesUntilItIsDeletedThenItIsRefusedAtOnce() throws Exception {
+    start(CloudflarePlanLimits.PRO);
+    HttpResponse<String> created = send(HttpRequest.newBuilder(URI.create(cloudflare.apiUrl() + "/user/tokens"))
+        .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"photobomb-cdn-2026-12\",\"policies\":[{\"effect\":"
+            + "\"allow\",\"resources\":{\"com.cloudflare.api.account.zone." + ZONE + "\":\"*\"},"
+            + "\"permission_groups\":[{\"id\":\"c8fed203ed3043cba015a93ad1616f1f\",\"name\":\"Cache Purge\"}]}]}")));
+    assertThat(created.statusCode()).isEqualTo(200);
+    JsonNode result = JSON.readTree(created.body()).path("result");
+    assertThat(JSON.readTree(created.body()).path("success").asBoolean()).isTrue();
+    String id = result.path("id").asString();
+    String value = result.path("value").asString();
+    assertThat(id).hasSize(32);
+    assertThat(value).hasSize(40).isNotEqualTo(TOKEN);
+    assertThat(result.path("name").asString()).isEqualTo("photobomb-cdn-2026-12");
+    assertThat(result.path("status").asString()).isEqualTo("active");
+    assertThat(result.path("policies").path(0).path("permission_groups").path(0).path("name").asString())
+        .isEqualTo("Cache Purge");
+    assertThat(cloudflare.liveTokens()).hasSize(2).containsEntry(id, "photobomb-cdn-2026-12")
+        .doesNotContainValue(value);
+
+    HttpResponse<String> verified = verify(value);
+    assertThat(verified.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(verified.body()).path("result").path("id").asString()).isEqualTo(id);
+    assertThat(JSON.readTree(verified.body()).path("result").path("status").asString()).isEqualTo("active");
+    assertThat(purge(value, "{\"purge_everything\":true}").statusCode()).isEqualTo(200);
+    assertThat(purge(TOKEN, "{\"purge_everything\":true}").statusCode())
+        .as("the configured token stays live beside the new one").isEqualTo(200);
+
+    HttpResponse<String> deleted = send(HttpRequest.newBuilder(URI.create(cloudflare.apiUrl() + "/user/tokens/"
+        + id)).header("Authorization", "Bearer " + TOKEN).DELETE());
+    assertThat(deleted.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(deleted.body()).path("result").path("id").asString()).isEqualTo(id);
+
+    HttpResponse<String> refused = purge(value, "{\"purge_everything\":true}");
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.body()).isEqualTo("{\"success\":false,\"errors\":[{\"code\":10000,\"message\":"
+        + "\"Authentication error\"}],\"messages\":[],\"result\":null}");
+    HttpResponse<String> invalid = verify(value);
+    assertThat(invalid.statusCode()).isEqualTo(401);
+    assertThat(invalid.body()).contains("\"success\":false").contains("\"code\":1000")
+        .contains("Invalid API Token");
+    assertThat(cloudflare.liveTokens()).hasSize(1).containsValue("configured").doesNotContainKey(id);
+    assertThat(purge(TOKEN, "{\"purge_everything\":true}").statusCode()).isEqualTo(200);
+    assertThat(cloudflare.purgeCalls()).isEqualTo(3);
+  }
+
+  @Test
+  void tokenCallsWithoutALiveTokenOrWithoutANameOrPoliciesAreRefusedWithCloudflaresErrors() throws Exception {
+    start(CloudflarePlanLimits.PRO);
+    URI tokens = URI.create(cloudflare.apiUrl() + "/user/tokens");
+    String body = "{\"name\":\"x\",\"policies\":[{\"effect\":\"allow\"}]}";
+
+    assertThat(send(HttpRequest.newBuilder(tokens).POST(HttpRequest.BodyPublishers.ofString(body))).statusCode())
+        .isEqualTo(401);
+    HttpResponse<String> wrong = send(HttpRequest.newBuilder(tokens).header("Authorization", "Bearer nope")
+        .POST(HttpRequest.BodyPublishers.ofString(body)));
+    assertThat(wrong.statusCode()).isEqualTo(403);
+    assertThat(wrong.body()).contains("\"code\":10000");
+    assertThat(send(HttpRequest.newBuilder(tokens).header("Authorization", "Bearer " + TOKEN)
+        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"x\"}"))).statusCode()).isEqualTo(400);
+    assertThat(send(HttpRequest.newBuilder(URI.create(tokens + "/0123456789abcdef0123456789abcdef"))
+        .header("Authorization", "Bearer " + TOKEN).DELETE()).statusCode()).isEqualTo(404);
+    assertThat(verify("nope").statusCode()).isEqualTo(401);
+    assertThat(verify(TOKEN).statusCode()).isEqualTo(200);
+    assertThat(cloudflare.liveTokens()).hasSize(1).containsValue("configured");
+  }
+
   private void start(CloudflarePlanLimits plan) {
     cloudflare = CloudflareStandIn.start(new CloudflareStandIn.Settings(0, TOKEN, ZONE, plan, thumbnails));
   }
@@ -161,8 +233,17 @@ class CloudflareStandInTest {
   }
 
   private HttpResponse<String> purge(String body) throws Exception {
-    return send(HttpRequest.newBuilder(purgeUri(ZONE)).header("Authorization", "Bearer " + TOKEN)
+    return purge(TOKEN, body);
+  }
+
+  private HttpResponse<String> purge(String token, String body) throws Exception {
+    return send(HttpRequest.newBuilder(purgeUri(ZONE)).header("Authorization", "Bearer " + token)
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  private HttpResponse<String> verify(String token) throws Exception {
+    return send(HttpRequest.newBuilder(URI.create(cloudflare.apiUrl() + "/user/tokens/verify"))
+        .header("Authorization", "Bearer " + token).GET());
   }
 
   private URI purgeUri(String zone) {
