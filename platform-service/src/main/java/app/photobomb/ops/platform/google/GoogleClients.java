@@ -11,6 +11,8 @@ import com.google.api.gax.rpc.FixedTransportChannelProvider;
 import com.google.api.gax.rpc.TransportChannelProvider;
 import com.google.api.services.sqladmin.SQLAdmin;
 import com.google.auth.http.HttpCredentialsAdapter;
+import com.google.cloud.run.v2.ServicesClient;
+import com.google.cloud.run.v2.ServicesSettings;
 import com.google.auth.oauth2.GoogleCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -37,6 +39,18 @@ public class GoogleClients {
   @Bean
   CloudSql cloudSql(SQLAdmin sqlAdmin, GoogleProperties properties) {
     return new CloudSql(sqlAdmin, properties.project());
+  }
+
+  /** Cloud Run Admin v2 services (the API's template, revisions and traffic); closed with the context. */
+  @Bean(destroyMethod = "close")
+  ServicesClient cloudRunServices(GoogleProperties properties) throws IOException {
+    ServicesSettings.Builder settings = ServicesSettings.newBuilder()
+        .setCredentialsProvider(credentials(properties));
+    TransportChannelProvider channel = localChannel(properties, properties.cloudRunEndpoint());
+    if (channel != null) {
+      settings.setTransportChannelProvider(channel);
+    }
+    return ServicesClient.create(settings.build());
   }
 
   /** Credentials of the gRPC clients: none for a stand-in, else Application Default Credentials. */

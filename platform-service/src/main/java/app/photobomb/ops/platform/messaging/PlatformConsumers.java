@@ -2,6 +2,7 @@ package app.photobomb.ops.platform.messaging;
 
 import app.photobomb.ops.common.messaging.InboxConsumers;
 import app.photobomb.ops.platform.resize.DatabaseResizeSaga;
+import app.photobomb.ops.platform.restore.BackupRestoreSaga;
 import app.photobomb.ops.platform.saga.PlatformCommands;
 import java.util.List;
 import java.util.function.Consumer;
@@ -18,6 +19,12 @@ class PlatformConsumers {
   @Bean
   Consumer<Message<List<byte[]>>> databaseResizeRequested(InboxConsumers consumers, PlatformCommands commands,
       DatabaseResizeSaga saga) {
+    return consumers.of(CONSUMER, saga.commandType(), commands.handlerOf(saga));
+  }
+
+  @Bean
+  Consumer<Message<List<byte[]>>> backupRestoreRequested(InboxConsumers consumers, PlatformCommands commands,
+      BackupRestoreSaga saga) {
     return consumers.of(CONSUMER, saga.commandType(), commands.handlerOf(saga));
   }
 }
