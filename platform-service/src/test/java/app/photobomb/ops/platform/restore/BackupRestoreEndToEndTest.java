@@ -309,6 +309,20 @@ class BackupRestoreEndToEndTest {
   }
 
   @Test
+  void targetInstanceThatExistsAndIsNotThisOperationsIsNeverRestoredOver() {
+    primary("prod-i");
+    primary("prod-i-copy");
+    SQL.seedBackup("prod-i", 95, "SUCCESSFUL", Instant.now().minus(Duration.ofMinutes(10)));
+    UUID id = send(new BackupRestoreRequested(UUID.randomUUID(), "prod-i", null, null, "prod-i-copy", false, false,
+        false, "restore drill", "ops@photobomb"));
+
+    PlatformOperationFailed failed = await(MessageCatalog.PLATFORM_OPERATION_FAILED, id);
+    assertThat(failed.failedStep()).isEqualTo("create-instance");
+    assertThat(failed.reason()).contains("instance prod-i-copy exists already and was not made by this operation");
+    assertThat(SQL.instance("prod-i-copy").orElseThrow().restores()).isEmpty();
+  }
+
+  @Test
   void restartWhileTheRestoreRunsPollsTheStoredOperationWithoutRestoringTwice() {
     primary("prod-h");
     SQL.seedBackup("prod-h", 91, "SUCCESSFUL", Instant.now().minus(Duration.ofMinutes(10)));
