@@ -55,10 +55,14 @@ final class SqlSteps {
         .max(Comparator.comparing(run -> Instant.parse(String.valueOf(run.getWindowStartTime()))));
   }
 
-  /** Polls a Cloud SQL operation: empty while it runs, else its error (null: it succeeded). */
-  static Optional<String[]> finished(CloudSql cloudSql, String operationName) throws Exception {
+  /** A finished Cloud SQL operation; {@code error} null when it succeeded. */
+  record Finished(String error) {
+  }
+
+  /** Polls a Cloud SQL operation: empty while it runs. */
+  static Optional<Finished> finished(CloudSql cloudSql, String operationName) throws Exception {
     Operation operation = cloudSql.operation(operationName);
-    return "DONE".equals(operation.getStatus()) ? Optional.of(new String[] {CloudSql.errorOf(operation)})
+    return "DONE".equals(operation.getStatus()) ? Optional.of(new Finished(CloudSql.errorOf(operation)))
         : Optional.empty();
   }
 
@@ -138,12 +142,12 @@ final class SqlSteps {
       String name = newInstanceName(command, context);
       Optional<String> started = context.fact(OPERATION);
       if (started.isPresent()) {
-        Optional<String[]> done = finished(cloudSql, started.get());
+        Optional<Finished> done = finished(cloudSql, started.get());
         if (done.isEmpty()) {
           return StepOutcome.waitFor(properties.pollInterval(), "creating " + name);
         }
-        if (done.get()[0] != null) {
-          return StepOutcome.fail("creating " + name + " failed (" + done.get()[0] + "); nothing was restored and "
+        if (done.get().error() != null) {
+          return StepOutcome.fail("creating " + name + " failed (" + done.get().error() + "); nothing was restored and "
               + command.instance() + " is unchanged: send the command again with a new operationId");
         }
         return created(context, cloudSql.instance(name), "created ");
@@ -216,11 +220,11 @@ final class SqlSteps {
       List<String> deleting = new ArrayList<>();
       for (String replica : String.valueOf(context.fact("replicas").orElse("")).split(",")) {
         if (!replica.isEmpty()) {
-          Optional<String[]> done = finished(cloudSql, context.fact(OPERATION_PREFIX + replica).orElseThrow());
+          Optional<Finished> done = finished(cloudSql, context.fact(OPERATION_PREFIX + replica).orElseThrow());
           if (done.isEmpty()) {
             deleting.add(replica);
-          } else if (done.get()[0] != null) {
-            return StepOutcome.fail("deleting read replica " + replica + " failed (" + done.get()[0] + "); "
+          } else if (done.get().error() != null) {
+            return StepOutcome.fail("deleting read replica " + replica + " failed (" + done.get().error() + "); "
                 + command.instance() + " is not restored: delete it by hand, then send the command again");
           }
         }
@@ -286,13 +290,13 @@ final class SqlSteps {
         return StepOutcome.waitFor(properties.pollInterval(), "restoring backup run " + backupRunId + " into "
             + target + ": operation " + operation.getName());
       }
-      Optional<String[]> done = finished(cloudSql, started.get());
+      Optional<Finished> done = finished(cloudSql, started.get());
       if (done.isEmpty()) {
         return StepOutcome.waitFor(properties.pollInterval(), "restoring backup run " + backupRunId + " into " + target);
       }
-      if (done.get()[0] != null) {
+      if (done.get().error() != null) {
         return StepOutcome.fail("restoring backup run " + backupRunId + " into " + target + " failed ("
-            + done.get()[0] + ")" + (inPlace ? "" : "; the new instance " + target + " is kept for inspection "
+            + done.get().error() + ")" + (inPlace ? "" : "; the new instance " + target + " is kept for inspection "
             + "(gcloud sql instances delete " + target + " when done); the API still uses " + command.instance()));
       }
       return StepOutcome.done("backup run " + backupRunId + " of " + command.instance() + " restored into " + target);
