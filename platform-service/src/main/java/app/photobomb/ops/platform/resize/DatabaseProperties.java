@@ -15,6 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param window the maintenance window a resize waits for unless the command says {@code now}
  * @param verifyUrl JDBC URL of the instance for {@code SHOW max_connections} (through the Cloud SQL proxy)
  * @param pollInterval how often a running operation is polled
+ * @param verifyGrace how long after the patch max_connections may still show the old value (the restart)
  * @param pgbouncerShare share of max_connections the PgBouncer pools may use (the rest: superusers, migrations)
  */
 @ConfigurationProperties("photobomb.platform.database")
@@ -25,6 +26,7 @@ public record DatabaseProperties(
     @DefaultValue("photobomb_ops_platform") String verifyUsername,
     String verifyPassword,
     @DefaultValue("10s") Duration pollInterval,
+    @DefaultValue("5m") Duration verifyGrace,
     @DefaultValue("0.9") double pgbouncerShare) {
 
   public DatabaseProperties {

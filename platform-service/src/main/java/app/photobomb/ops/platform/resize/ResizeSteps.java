@@ -223,7 +223,7 @@ final class ResizeSteps {
         return StepOutcome.waitFor(properties.pollInterval(), "not reachable yet: " + e.getMessage());
       }
       if (command.maxConnections() != null && !actual.equals(command.maxConnections().toString())) {
-        if (context.now().isBefore(context.stepStartedAt().plus(Duration.ofMinutes(5)))) {
+        if (context.now().isBefore(context.stepStartedAt().plus(properties.verifyGrace()))) {
           return StepOutcome.waitFor(properties.pollInterval(), "max_connections still " + actual);
         }
         return StepOutcome.fail("max_connections is " + actual + " after the patch, not " + command.maxConnections()

@@ -66,9 +66,12 @@ public final class FakeSecretManager implements GoogleFake {
 
   /** Adds {@code value} as a new enabled version of {@code secretName}, creating the secret first if needed. */
   public synchronized String seed(String secretName, String value) {
+    int at = secretName.indexOf("/secrets/");
+    if (at < 0) {
+      throw new IllegalArgumentException("a secret is named projects/P/secrets/S: " + secretName);
+    }
     if (!secrets.containsKey(secretName)) {
-      int at = secretName.indexOf("/secrets/");
-      createSecret(CreateSecretRequest.newBuilder().setParent(secretName.substring(0, Math.max(at, 0)))
+      createSecret(CreateSecretRequest.newBuilder().setParent(secretName.substring(0, at))
           .setSecretId(secretName.substring(at + "/secrets/".length()))
           .setSecret(Secret.newBuilder().setReplication(Replication.newBuilder()
               .setAutomatic(Replication.Automatic.getDefaultInstance())))

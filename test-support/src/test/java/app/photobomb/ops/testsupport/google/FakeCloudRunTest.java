@@ -24,6 +24,7 @@ import com.google.cloud.run.v2.ServicesClient;
 import com.google.cloud.run.v2.TrafficTarget;
 import com.google.cloud.run.v2.TrafficTargetStatus;
 import com.google.cloud.run.v2.UpdateServiceRequest;
+import com.google.protobuf.FieldMask;
 import com.google.protobuf.util.Timestamps;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -102,6 +103,19 @@ class FakeCloudRunTest {
     assertThat(cloudRun.revisions(API)).hasSize(2);
     assertThat(cloudRun.calls("UpdateService")).singleElement().satisfies(call ->
         assertThat(call.summary()).isEqualTo(API + " traffic=[api-blue:10,api-green:90]"));
+  }
+
+  @Test
+  void anUpdateMaskChangesOnlyTheFieldsItNames() throws Exception {
+    Service seeded = cloudRun.seedService(API, List.of(named("api-blue", "1"), named("api-green", "2")),
+        List.of(toRevision("api-green", 100)));
+
+    Service moved = services.updateServiceAsync(Service.newBuilder().setName(API)
+        .addTraffic(toRevision("api-blue", 100)).build(), FieldMask.newBuilder().addPaths("traffic").build()).get();
+
+    assertThat(moved.getTemplate()).isEqualTo(seeded.getTemplate());
+    assertThat(moved.getTrafficStatusesList()).extracting(TrafficTargetStatus::getRevision).containsExactly("api-blue");
+    assertThat(cloudRun.revisions(API)).hasSize(2);
   }
 
   @Test
