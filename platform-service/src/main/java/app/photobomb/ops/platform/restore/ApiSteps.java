@@ -45,12 +45,14 @@ final class ApiSteps {
 
   /**
    * A new revision of the API whose template names the restored instance (the environment variable and any Cloud
-   * SQL volume), with all traffic on it. Undo: traffic back to the revisions that served before.
+   * SQL volume), with all traffic on it. Undo: traffic back to the revisions that served before, and the template
+   * back to the old instance (a revision that takes no traffic).
    */
   record SwitchApi(ApiService api, RestoreProperties properties, BackupRestoreRequested command) implements Step {
 
     private static final String OPERATION = "switchOperation";
     private static final String UNDO_OPERATION = "switchBackOperation";
+    private static final String PREVIOUS_DATABASE = "previousDatabaseEnv";
 
     @Override
     public String name() {
@@ -74,6 +76,7 @@ final class ApiSteps {
       Service service = api.get();
       if (context.fact(PREVIOUS_ROUTING).isEmpty()) {
         context.remember(PREVIOUS_ROUTING, ApiService.routing(service));
+        databaseOf(service.getTemplate()).ifPresent(value -> context.remember(PREVIOUS_DATABASE, value));
         context.result("previousRevision", ApiService.servingRevision(service));
       }
       if (ApiService.routing(service).equals(revision + "=100")) {
@@ -93,6 +96,11 @@ final class ApiSteps {
       }
       context.remember(OPERATION, api.update(updated.build()));
       return StepOutcome.waitFor(properties.pollInterval(), "new revision " + revision + " on " + connection);
+    }
+
+    private Optional<String> databaseOf(RevisionTemplate template) {
+      return template.getContainersList().stream().flatMap(container -> container.getEnvList().stream())
+          .filter(env -> env.getName().equals(properties.databaseEnvVar())).map(EnvVar::getValue).findFirst();
     }
 
     private RevisionTemplate pointedAt(RevisionTemplate template, String revision, String connection, String old) {
@@ -139,11 +147,19 @@ final class ApiSteps {
         return waiting.get();
       }
       Service service = api.get();
-      if (ApiService.routing(service).equals(previous.get())) {
-        return StepOutcome.done("traffic back on " + previous.get() + " (" + command.instance() + ")");
+      Optional<String> database = context.fact(PREVIOUS_DATABASE);
+      // the template too, so that the next deployment (built from it) does not move to the restored instance
+      boolean templateBack = database.isEmpty() || databaseOf(service.getTemplate()).equals(database);
+      if (ApiService.routing(service).equals(previous.get()) && templateBack) {
+        return StepOutcome.done("traffic back on " + previous.get() + " (" + command.instance() + "), template "
+            + properties.databaseEnvVar() + " " + database.orElse("unchanged"));
       }
-      context.remember(UNDO_OPERATION, api.update(service.toBuilder().clearTraffic()
-          .addAllTraffic(ApiService.pinned(previous.get())).build()));
+      Service.Builder back = service.toBuilder().clearTraffic().addAllTraffic(ApiService.pinned(previous.get()));
+      if (!templateBack) {
+        back.setTemplate(pointedAt(service.getTemplate(), "", database.get(),
+            context.fact(SqlSteps.NEW_CONNECTION).orElse("")));
+      }
+      context.remember(UNDO_OPERATION, api.update(back.build()));
       return StepOutcome.waitFor(properties.pollInterval(), "moving traffic back to " + previous.get());
     }
 

@@ -283,6 +283,7 @@ class BackupRestoreEndToEndTest {
     SQL.seedBackup("prod-g", 71, "SUCCESSFUL", Instant.now().minus(Duration.ofMinutes(10)));
     HEALTH.stubFor(get(urlEqualTo("/healthz")).willReturn(aResponse().withStatus(503)));
     String servingBefore = routing();
+    EnvVar databaseBefore = databaseEnv();
     UUID id = send(command("prod-g", null, false, false));
 
     PlatformOperationRolledBack rolledBack = await(MessageCatalog.PLATFORM_OPERATION_ROLLED_BACK, id);
@@ -290,6 +291,7 @@ class BackupRestoreEndToEndTest {
     assertThat(rolledBack.reason()).contains("check health").contains("HTTP 503").contains("kept for inspection");
     assertThat(rolledBack.compensatedSteps()).containsExactly("switch-api");
     assertThat(routing()).isEqualTo(servingBefore);
+    assertThat(databaseEnv()).as("the next deployment keeps the old instance").isEqualTo(databaseBefore);
     assertThat(SQL.instance("prod-g").orElseThrow().restores()).isEmpty();
   }
 
@@ -372,6 +374,11 @@ class BackupRestoreEndToEndTest {
       boolean confirm) {
     return new BackupRestoreRequested(UUID.randomUUID(), instance, null, mode, null, acceptReplicaLoss, false,
         confirm, "restore drill", "ops@photobomb");
+  }
+
+  private static EnvVar databaseEnv() {
+    return CLOUD_RUN.service(SERVICE).orElseThrow().getTemplate().getContainers(0).getEnvList().stream()
+        .filter(env -> env.getName().equals("DATABASE_INSTANCE")).findFirst().orElseThrow();
   }
 
   private static String routing() {
