@@ -49,3 +49,9 @@ GRANT SELECT (user_id, deleted_at) ON users TO photobomb_ops_thumbnail;
 GRANT SELECT, INSERT (photo_id, user_id, kind, provider, bucket, object_key, file_id, size_bytes, sha256),
     UPDATE (provider, bucket, object_key, file_id, size_bytes, sha256) ON photo_files TO photobomb_ops_thumbnail;
 GRANT USAGE ON SEQUENCE photo_files_photo_file_id_seq TO photobomb_ops_thumbnail;
+
+-- platform-service: the restore saga's validation queries on a restored instance (row counts, newest upload; the
+-- instance's copy of these grants) and SHOW max_connections after a resize (no grant needed). The schema version
+-- query reads the API's Flyway history table: grant SELECT on it where the API keeps it.
+GRANT SELECT (user_id) ON users TO photobomb_ops_platform;
+GRANT SELECT (photo_id, uploaded_at) ON photos TO photobomb_ops_platform;

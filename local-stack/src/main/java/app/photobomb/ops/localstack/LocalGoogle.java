@@ -82,8 +82,13 @@ final class LocalGoogle implements AutoCloseable {
     }
   }
 
-  /** The platform-service's settings for these stand-ins; {@code jdbcUrl} is what its JDBC checks connect to. */
-  Map<String, Object> platformProperties(String jdbcUrl, String user, String password) {
+  /**
+   * The platform-service's settings for these stand-ins; {@code jdbcUrl} is what its JDBC checks connect to: as its
+   * own role for {@code SHOW max_connections}, as the database's owner for the restore's validation queries (which
+   * read the schema history too).
+   */
+  Map<String, Object> platformProperties(String jdbcUrl, String user, String password, String owner,
+      String ownerPassword) {
     Map<String, Object> properties = new LinkedHashMap<>();
     properties.put("photobomb.platform.google.local", true);
     properties.put("photobomb.platform.google.project", PROJECT);
@@ -97,7 +102,17 @@ final class LocalGoogle implements AutoCloseable {
     properties.put("photobomb.platform.database.poll-interval", "1s");
     properties.put("photobomb.platform.rollback.service", API_SERVICE);
     properties.put("photobomb.platform.rollback.health-url", healthUrl());
-    properties.put("photobomb.platform.rollback.check-interval", "5s");
+    properties.put("photobomb.platform.rollback.check-interval", "2s");
+    properties.put("photobomb.platform.rollback.poll-interval", "1s");
+    // a restored instance is the local database itself (its demo data passes the row-count checks)
+    properties.put("photobomb.platform.restore.jdbc-url-template", jdbcUrl);
+    properties.put("photobomb.platform.restore.jdbc-username", owner);
+    properties.put("photobomb.platform.restore.jdbc-password", ownerPassword);
+    properties.put("photobomb.platform.restore.schema-version-query", "SELECT version FROM photobomb_schema_history "
+        + "WHERE success AND version IS NOT NULL ORDER BY installed_rank DESC LIMIT 1");
+    properties.put("photobomb.platform.restore.health-url", healthUrl());
+    properties.put("photobomb.platform.restore.health-interval", "1s");
+    properties.put("photobomb.platform.restore.poll-interval", "1s");
     return properties;
   }
 

@@ -304,8 +304,9 @@ public final class LocalStack implements AutoCloseable {
       properties.put("photobomb.deletion.cdn-base-url", cloudflare.baseUrl());
     }
     if (service == LocalService.PLATFORM) {
-      // its JDBC checks (restore validation, SHOW max_connections) read the local database, as its own role
-      properties.putAll(google.platformProperties(jdbcUrl, service.role().roleName(), service.role().password()));
+      // its JDBC checks (restore validation, SHOW max_connections) read the local database
+      properties.putAll(google.platformProperties(jdbcUrl, service.role().roleName(), service.role().password(),
+          endpoints.postgresUser(), endpoints.postgresPassword()));
       properties.put("photobomb.platform.kubernetes.master-url", kubernetesUrl);
     }
     if (service == LocalService.THUMBNAIL_WORKER) {

@@ -132,6 +132,14 @@ class LocalStackTest {
       assertThat(answer.json()).contains("db-custom-8-32768");
     });
 
+    List<CommandAnswers.Answer> restored = sendAndAwait(stack, MessageCatalog.BACKUP_RESTORE_REQUESTED,
+        "{\"operationId\":\"" + UUID.randomUUID() + "\",\"instance\":\"photobomb-prod-db\",\"confirm\":true,"
+            + "\"reason\":\"accidental deletion\",\"requestedBy\":\"oncall\"}");
+    assertThat(restored).last().satisfies(answer -> {
+      assertThat(answer.name()).isEqualTo("PlatformOperationCompleted");
+      assertThat(answer.json()).contains("photobomb-prod-db-restore-", "rollbackInstance");
+    });
+
     List<CommandAnswers.Answer> rolledBack = sendAndAwait(stack, MessageCatalog.DEPLOYMENT_ROLLBACK_REQUESTED,
         "{\"operationId\":\"" + UUID.randomUUID() + "\",\"workers\":[\"thumbnail-worker\"],\"verifyMinutes\":0,"
             + "\"confirm\":true,\"reason\":\"error rate spike\",\"requestedBy\":\"oncall\"}");

@@ -1,9 +1,15 @@
 package app.photobomb.ops.platform.google;
 
+import com.google.api.client.googleapis.json.GoogleJsonResponseException;
 import com.google.api.services.sqladmin.SQLAdmin;
+import com.google.api.services.sqladmin.model.BackupRun;
 import com.google.api.services.sqladmin.model.DatabaseInstance;
+import com.google.api.services.sqladmin.model.InstancesRestoreBackupRequest;
 import com.google.api.services.sqladmin.model.Operation;
+import com.google.api.services.sqladmin.model.RestoreBackupContext;
 import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
 
 /** The Cloud SQL Admin calls of the sagas, in one project. */
 public class CloudSql {
@@ -23,6 +29,45 @@ public class CloudSql {
   /** Patches the settings it is given; the body's settingsVersion makes a concurrent edit fail instead of winning. */
   public Operation patch(String name, DatabaseInstance changes) throws IOException {
     return api.instances().patch(project, name, changes).execute();
+  }
+
+  /** The instance, empty when it does not exist (404). */
+  public Optional<DatabaseInstance> findInstance(String name) throws IOException {
+    try {
+      return Optional.of(instance(name));
+    } catch (GoogleJsonResponseException e) {
+      if (e.getStatusCode() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** The names of the instance's read replicas (instances.get's replicaNames). */
+  public List<String> replicasOf(String name) throws IOException {
+    List<String> replicas = instance(name).getReplicaNames();
+    return replicas == null ? List.of() : List.copyOf(replicas);
+  }
+
+  /** The instance's backup runs, newest first (one page: Cloud SQL keeps the last few dozen). */
+  public List<BackupRun> backupRuns(String instance) throws IOException {
+    List<BackupRun> runs = api.backupRuns().list(project, instance).setMaxResults(500).execute().getItems();
+    return runs == null ? List.of() : runs;
+  }
+
+  public Operation insert(DatabaseInstance instance) throws IOException {
+    return api.instances().insert(project, instance).execute();
+  }
+
+  /** Restores backup run {@code backupRunId} of {@code sourceInstance} into {@code target} (overwriting it). */
+  public Operation restoreBackup(String target, String sourceInstance, long backupRunId) throws IOException {
+    return api.instances().restoreBackup(project, target, new InstancesRestoreBackupRequest().setRestoreBackupContext(
+        new RestoreBackupContext().setBackupRunId(backupRunId).setInstanceId(sourceInstance).setProject(project)))
+        .execute();
+  }
+
+  public Operation delete(String name) throws IOException {
+    return api.instances().delete(project, name).execute();
   }
 
   public Operation operation(String name) throws IOException {

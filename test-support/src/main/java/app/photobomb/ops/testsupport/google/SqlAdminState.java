@@ -58,6 +58,7 @@ final class SqlAdminState {
     String tier;
     long settingsVersion = 1;
     final Map<String, String> flags = new LinkedHashMap<>();
+    final Map<String, String> userLabels = new LinkedHashMap<>();
     int maintenanceDay = 7;
     int maintenanceHour = 10;
     final List<String> replicaNames = new ArrayList<>();
@@ -449,6 +450,11 @@ final class SqlAdminState {
         instance.flags.put(flag.path("name").asString(), flag.path("value").asString());
       }
     }
+    if (settings.has("userLabels")) {
+      instance.userLabels.clear();
+      settings.path("userLabels").properties().forEach(label -> instance.userLabels.put(label.getKey(),
+          label.getValue().asString()));
+    }
     JsonNode window = settings.path("maintenanceWindow");
     if (window.hasNonNull("day")) {
       instance.maintenanceDay = window.get("day").asInt();
@@ -469,6 +475,9 @@ final class SqlAdminState {
     List<Map<String, Object>> flags = new ArrayList<>();
     instance.flags.forEach((name, value) -> flags.add(Map.of("name", name, "value", value)));
     settings.put("databaseFlags", flags);
+    if (!instance.userLabels.isEmpty()) {
+      settings.put("userLabels", Map.copyOf(instance.userLabels));
+    }
     settings.put("maintenanceWindow", Map.of("kind", "sql#maintenanceWindow", "day", instance.maintenanceDay,
         "hour", instance.maintenanceHour));
     Map<String, Object> out = new LinkedHashMap<>();

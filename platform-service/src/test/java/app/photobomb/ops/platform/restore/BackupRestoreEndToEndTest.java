@@ -1,0 +1,407 @@
+package app.photobomb.ops.platform.restore;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import app.photobomb.ops.common.events.BackupRestoreRequested;
+import app.photobomb.ops.common.events.MessageCatalog;
+import app.photobomb.ops.common.events.MessageType;
+import app.photobomb.ops.common.events.PlatformMessage;
+import app.photobomb.ops.common.events.PlatformOperationCompleted;
+import app.photobomb.ops.common.events.PlatformOperationFailed;
+import app.photobomb.ops.common.events.PlatformOperationPlanned;
+import app.photobomb.ops.common.events.PlatformOperationProgressed;
+import app.photobomb.ops.common.events.PlatformOperationRolledBack;
+import app.photobomb.ops.common.messaging.PayloadCodec;
+import app.photobomb.ops.common.messaging.TestCommands;
+import app.photobomb.ops.platform.PlatformServiceApplication;
+import app.photobomb.ops.testsupport.DatabaseRole;
+import app.photobomb.ops.testsupport.KafkaTestClient;
+import app.photobomb.ops.testsupport.RealServers;
+import app.photobomb.ops.testsupport.RealServersExtension;
+import app.photobomb.ops.testsupport.ServiceReplica;
+import app.photobomb.ops.testsupport.google.FakeCloudRun;
+import app.photobomb.ops.testsupport.google.FakeSqlAdmin;
+import app.photobomb.ops.testsupport.google.GoogleFakeServer;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.google.cloud.run.v2.Container;
+import com.google.cloud.run.v2.EnvVar;
+import com.google.cloud.run.v2.RevisionTemplate;
+import com.google.cloud.run.v2.Service;
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The restore saga end to end: the command in over the real Kafka, the saga's state in the real PostgreSQL, Cloud SQL
+ * Admin on FakeSqlAdmin, Cloud Run Admin v2 on FakeCloudRun (in-process gRPC), the API's health endpoint on WireMock,
+ * the validation queries over JDBC against the test database, events out over Kafka. The test context only takes
+ * commands and relays the outbox (its runner waits an hour); the steps run in one service replica at a time, so a
+ * test can stop it and start another, as a restart.
+ */
+@ExtendWith(RealServersExtension.class)
+@SpringBootTest(properties = {"spring.config.name=" + PlatformServiceApplication.CONFIG_NAME,
+    "photobomb.platform.runner-interval=1h"})
+class BackupRestoreEndToEndTest {
+
+  private static final String DATABASE = "platform_restore_e2e";
+  private static final String PROJECT = "photobomb-test";
+  private static final String SERVICE = "projects/" + PROJECT + "/locations/us-central1/services/photobomb-api";
+  private static final Duration WAIT = Duration.ofSeconds(90);
+  private static final FakeSqlAdmin SQL = FakeSqlAdmin.start(PROJECT);
+  private static final FakeCloudRun CLOUD_RUN = new FakeCloudRun();
+  private static final GoogleFakeServer GRPC = GoogleFakeServer.inProcess("restore-e2e", CLOUD_RUN);
+  private static final WireMockServer HEALTH = new WireMockServer(WireMockConfiguration.options()
+      .bindAddress("127.0.0.1").dynamicPort());
+  private static KafkaTestClient kafka;
+  private static ServiceReplica service;
+
+  private final JdbcTemplate jdbc = new JdbcTemplate(RealServers.adminDataSource(DATABASE));
+  @Autowired
+  PayloadCodec codec;
+  @Autowired
+  ConfigurableEnvironment environment;
+
+  static {
+    HEALTH.start();
+    CLOUD_RUN.seedService(SERVICE, RevisionTemplate.newBuilder().addContainers(Container.newBuilder()
+        .setImage("gcr.io/photobomb/api:1").addEnv(EnvVar.newBuilder().setName("DATABASE_INSTANCE")
+            .setValue(PROJECT + ":us-central1:photobomb-prod-db"))).build());
+  }
+
+  @DynamicPropertySource
+  static void servers(DynamicPropertyRegistry registry) {
+    RealServers.register(registry, DATABASE, DatabaseRole.PLATFORM);
+    registry.add("photobomb.platform.google.local", () -> "true");
+    registry.add("photobomb.platform.google.project", () -> PROJECT);
+    registry.add("photobomb.platform.google.sql-admin-url", SQL::rootUrl);
+    registry.add("photobomb.platform.google.cloud-run-endpoint", GRPC::target);
+    registry.add("photobomb.platform.max-backoff", () -> "200ms");
+    registry.add("photobomb.platform.restore.poll-interval", () -> "100ms");
+    registry.add("photobomb.platform.restore.health-url", () -> "http://127.0.0.1:" + HEALTH.port() + "/healthz");
+    registry.add("photobomb.platform.restore.health-checks", () -> "2");
+    registry.add("photobomb.platform.restore.health-interval", () -> "100ms");
+    registry.add("photobomb.platform.restore.health-timeout", () -> "2s");
+    // every instance's address leads to the test database: its schema history is the photobomb API's
+    registry.add("photobomb.platform.restore.jdbc-url-template", () -> RealServers.endpoints().jdbcUrl(DATABASE));
+    registry.add("photobomb.platform.restore.jdbc-username", () -> RealServers.endpoints().postgresUser());
+    registry.add("photobomb.platform.restore.jdbc-password", () -> RealServers.endpoints().postgresPassword());
+    registry.add("photobomb.platform.restore.schema-version-query", () -> "SELECT version FROM "
+        + "photobomb_schema_history WHERE success AND version IS NOT NULL ORDER BY installed_rank DESC LIMIT 1");
+  }
+
+  @BeforeAll
+  static void connect() {
+    kafka = new KafkaTestClient(RealServers.endpoints().kafkaBootstrapServers());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (service != null) {
+      service.close();
+    }
+    kafka.close();
+    GRPC.close();
+    SQL.close();
+    HEALTH.stop();
+  }
+
+  @BeforeEach
+  void serviceAndData() {
+    if (service == null) {
+      service = startService();
+    }
+    HEALTH.stubFor(get(urlEqualTo("/healthz")).willReturn(aResponse().withStatus(200).withBody("{\"status\":\"UP\"}")));
+    if (jdbc.queryForObject("SELECT count(*) FROM photos", Long.class) == 0) {
+      UUID user = UUID.randomUUID();
+      jdbc.update("INSERT INTO users (user_id, email) VALUES (?, ?)", user, user + "@example.test");
+      jdbc.update("INSERT INTO photos (photo_id, user_id, upload_id, original_filename, content_type, uploaded_at) "
+          + "VALUES (?, ?, ?, 'a.jpg', 'image/jpeg', ?)", UUID.randomUUID(), user, UUID.randomUUID(),
+          Timestamp.from(Instant.now()));
+    }
+  }
+
+  @Test
+  void newInstanceRestoreMovesTheApiToANewRevisionOnTheRestoredInstanceAndKeepsTheOldPrimary() {
+    primary("prod-a");
+    SQL.seedBackup("prod-a", 11, "SUCCESSFUL", Instant.now().minus(Duration.ofHours(26)));
+    SQL.seedBackup("prod-a", 12, "SUCCESSFUL", Instant.now().minus(Duration.ofMinutes(30)));
+    SQL.seedBackup("prod-a", 13, "FAILED", Instant.now().minus(Duration.ofMinutes(5)));
+    String servingBefore = routing();
+    UUID id = send(command("prod-a", null, false, false));
+
+    PlatformOperationCompleted completed = await(MessageCatalog.PLATFORM_OPERATION_COMPLETED, id);
+    String created = completed.results().get("newInstance");
+    assertThat(created).matches("prod-a-restore-\\d{8}-\\d{4}");
+    assertThat(completed.results()).containsEntry("backupRunId", "12").containsEntry("rollbackInstance", "prod-a")
+        .containsEntry("newInstanceConnectionName", PROJECT + ":us-central1:" + created)
+        .containsEntry("previousRevision", servingBefore.split("=")[0]);
+    FakeSqlAdmin.Instance restored = SQL.instance(created).orElseThrow();
+    assertThat(restored.databaseVersion()).isEqualTo("POSTGRES_16");
+    assertThat(restored.tier()).isEqualTo("db-custom-4-16384");
+    assertThat(restored.restores()).extracting(FakeSqlAdmin.Restore::sourceInstance, FakeSqlAdmin.Restore::backupRunId)
+        .containsExactly(tuple("prod-a", 12L));
+    FakeSqlAdmin.Instance old = SQL.instance("prod-a").orElseThrow();
+    assertThat(old.state()).isEqualTo("RUNNABLE");
+    assertThat(old.restores()).isEmpty();
+    assertThat(SQL.calls()).noneMatch(call -> !call.method().equals("GET")
+        && (call.path().endsWith("/instances/prod-a") || call.path().endsWith("/instances/prod-a/restoreBackup")));
+
+    String revision = completed.results().get("revision");
+    assertThat(routing()).isEqualTo(revision + "=100");
+    Service api = CLOUD_RUN.service(SERVICE).orElseThrow();
+    assertThat(api.getTemplate().getContainers(0).getEnvList()).contains(EnvVar.newBuilder()
+        .setName("DATABASE_INSTANCE").setValue(PROJECT + ":us-central1:" + created).build());
+    assertThat(CLOUD_RUN.revisions(SERVICE).get(0).getName()).isEqualTo(SERVICE + "/revisions/" + revision);
+    assertThat(all(MessageCatalog.PLATFORM_OPERATION_PROGRESSED, id)).extracting(PlatformOperationProgressed::step)
+        .containsExactly("choose-backup", "create-instance", "restore-backup", "validate", "switch-api",
+            "verify-health");
+    assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_logs WHERE action LIKE 'platform.restore.%.done' "
+        + "AND details->>'operationId' = ?", Long.class, id.toString())).isEqualTo(6);
+  }
+
+  @Test
+  void dryRunAnswersWithThePlanAndChangesNothing() {
+    primary("prod-dry");
+    SQL.seedBackup("prod-dry", 21, "SUCCESSFUL", Instant.now().minus(Duration.ofHours(1)));
+    int sqlCalls = mutatingSqlCalls();
+    int updates = CLOUD_RUN.calls("UpdateService").size();
+    UUID id = send(new BackupRestoreRequested(UUID.randomUUID(), "prod-dry", null, null, null, false, true, false,
+        "drill", "ops@photobomb"));
+
+    PlatformOperationPlanned planned = await(MessageCatalog.PLATFORM_OPERATION_PLANNED, id);
+    assertThat(planned.dryRun()).isTrue();
+    assertThat(planned.steps()).extracting(PlatformOperationPlanned.PlannedStep::name).containsExactly(
+        "choose-backup", "create-instance", "restore-backup", "validate", "switch-api", "verify-health");
+    assertThat(planned.notes()).anyMatch(note -> note.contains("backup: run 21"))
+        .anyMatch(note -> note.contains("prod-dry is kept unchanged as the rollback"));
+    assertThat(await(MessageCatalog.PLATFORM_OPERATION_COMPLETED, id).dryRun()).isTrue();
+    assertThat(mutatingSqlCalls()).isEqualTo(sqlCalls);
+    assertThat(CLOUD_RUN.calls("UpdateService")).hasSize(updates);
+    assertThat(jdbc.queryForObject("SELECT count(*) FROM platform_operations WHERE operation_id = ?", Long.class, id))
+        .isZero();
+  }
+
+  @Test
+  void inPlaceIsRefusedWhileTheInstanceHasReadReplicas() {
+    primary("prod-b");
+    SQL.seedReplica("prod-b", "prod-b-replica");
+    SQL.seedBackup("prod-b", 31, "SUCCESSFUL", Instant.now().minus(Duration.ofHours(1)));
+    UUID id = send(command("prod-b", BackupRestoreRequested.IN_PLACE, false, true));
+
+    PlatformOperationFailed failed = await(MessageCatalog.PLATFORM_OPERATION_FAILED, id);
+    assertThat(failed.failedStep()).isEqualTo("plan");
+    assertThat(failed.reason()).contains("prod-b has read replicas [prod-b-replica]")
+        .contains("removes the runbook's own rollback (switch to a read replica)").contains("acceptReplicaLoss: true");
+    assertThat(SQL.instance("prod-b-replica")).isPresent();
+    assertThat(SQL.calls()).noneMatch(call -> call.path().contains("/instances/prod-b/restoreBackup"));
+  }
+
+  @Test
+  void inPlaceWithAcceptedReplicaLossNeedsConfirmThenDeletesTheReplicasAndRestoresInPlace() {
+    primary("prod-c");
+    SQL.seedReplica("prod-c", "prod-c-replica");
+    SQL.seedBackup("prod-c", 41, "SUCCESSFUL", Instant.now().minus(Duration.ofHours(1)));
+    Service before = CLOUD_RUN.service(SERVICE).orElseThrow();
+    UUID unconfirmed = send(new BackupRestoreRequested(UUID.randomUUID(), "prod-c", null,
+        BackupRestoreRequested.IN_PLACE, null, true, false, false, "corruption", "ops@photobomb"));
+    assertThat(await(MessageCatalog.PLATFORM_OPERATION_FAILED, unconfirmed).reason())
+        .contains("destructive steps (delete-replicas, restore-backup)").contains("confirm: true");
+    PlatformOperationPlanned plan = await(MessageCatalog.PLATFORM_OPERATION_PLANNED, unconfirmed);
+    assertThat(plan.notes()).anyMatch(note -> note.contains("removes the runbook's rollback \"switch to read replica\""));
+    assertThat(SQL.instance("prod-c-replica")).isPresent();
+
+    UUID id = send(new BackupRestoreRequested(UUID.randomUUID(), "prod-c", null, BackupRestoreRequested.IN_PLACE,
+        null, true, false, true, "corruption", "ops@photobomb"));
+    PlatformOperationCompleted completed = await(MessageCatalog.PLATFORM_OPERATION_COMPLETED, id);
+    assertThat(completed.results()).containsEntry("deletedReplicas", "prod-c-replica").containsEntry("backupRunId", "41");
+    assertThat(SQL.instance("prod-c-replica")).isEmpty();
+    assertThat(SQL.instance("prod-c").orElseThrow().restores()).extracting(FakeSqlAdmin.Restore::backupRunId)
+        .containsExactly(41L);
+    assertThat(all(MessageCatalog.PLATFORM_OPERATION_PROGRESSED, id)).extracting(PlatformOperationProgressed::detail)
+        .anyMatch(detail -> detail.contains("is INGRESS_TRAFFIC_NONE"));
+    Service after = CLOUD_RUN.service(SERVICE).orElseThrow();
+    assertThat(after.getIngress()).isEqualTo(before.getIngress());
+    assertThat(ApiService.routing(after)).isEqualTo(ApiService.routing(before));
+  }
+
+  @Test
+  void failedValidationNeverMovesTrafficAndNamesTheFailingCheckAndTheKeptInstance() {
+    primary("prod-d");
+    // a backup that began after the newest upload in the database: the restored data cannot be this backup's
+    SQL.seedBackup("prod-d", 51, "SUCCESSFUL", Instant.now().plus(Duration.ofDays(1)));
+    String servingBefore = routing();
+    int updates = CLOUD_RUN.calls("UpdateService").size();
+    UUID id = send(command("prod-d", null, false, false));
+
+    PlatformOperationFailed failed = await(MessageCatalog.PLATFORM_OPERATION_FAILED, id);
+    assertThat(failed.failedStep()).isEqualTo("validate");
+    assertThat(failed.reason()).contains("check newest-photo").containsPattern("prod-d-restore-\\d{8}-\\d{4} is kept "
+        + "for inspection").contains("the API still uses prod-d");
+    assertThat(routing()).isEqualTo(servingBefore);
+    assertThat(CLOUD_RUN.calls("UpdateService")).hasSize(updates);
+  }
+
+  @Test
+  void failedValidationInPlaceReopensTheApiAndRollsBackNamingTheCheck() {
+    primary("prod-e");
+    SQL.seedBackup("prod-e", 61, "SUCCESSFUL", Instant.now().plus(Duration.ofDays(1)));
+    Service before = CLOUD_RUN.service(SERVICE).orElseThrow();
+    UUID id = send(command("prod-e", BackupRestoreRequested.IN_PLACE, false, true));
+
+    PlatformOperationRolledBack rolledBack = await(MessageCatalog.PLATFORM_OPERATION_ROLLED_BACK, id);
+    assertThat(rolledBack.failedStep()).isEqualTo("validate");
+    assertThat(rolledBack.reason()).contains("validation of prod-e failed: check newest-photo");
+    assertThat(rolledBack.compensatedSteps()).containsExactly("close-api");
+    assertThat(CLOUD_RUN.service(SERVICE).orElseThrow().getIngress()).isEqualTo(before.getIngress());
+  }
+
+  @Test
+  void unhealthyApiAfterTheSwitchMovesTrafficBackToThePreviousRevision() {
+    primary("prod-g");
+    SQL.seedBackup("prod-g", 71, "SUCCESSFUL", Instant.now().minus(Duration.ofMinutes(10)));
+    HEALTH.stubFor(get(urlEqualTo("/healthz")).willReturn(aResponse().withStatus(503)));
+    String servingBefore = routing();
+    EnvVar databaseBefore = databaseEnv();
+    UUID id = send(command("prod-g", null, false, false));
+
+    PlatformOperationRolledBack rolledBack = await(MessageCatalog.PLATFORM_OPERATION_ROLLED_BACK, id);
+    assertThat(rolledBack.failedStep()).isEqualTo("verify-health");
+    assertThat(rolledBack.reason()).contains("check health").contains("HTTP 503").contains("kept for inspection");
+    assertThat(rolledBack.compensatedSteps()).containsExactly("switch-api");
+    assertThat(routing()).isEqualTo(servingBefore);
+    assertThat(databaseEnv()).as("the next deployment keeps the old instance").isEqualTo(databaseBefore);
+    assertThat(SQL.instance("prod-g").orElseThrow().restores()).isEmpty();
+  }
+
+  @Test
+  void restoreOperationEndingInErrorFailsWithCloudSqlsError() {
+    primary("prod-f");
+    SQL.seedBackup("prod-f", 81, "SUCCESSFUL", Instant.now().minus(Duration.ofMinutes(10)));
+    SQL.failNextOperation("RESTORE_VOLUME", "INTERNAL_ERROR", "the backup volume could not be read");
+    String servingBefore = routing();
+    UUID id = send(command("prod-f", null, false, false));
+
+    PlatformOperationFailed failed = await(MessageCatalog.PLATFORM_OPERATION_FAILED, id);
+    assertThat(failed.failedStep()).isEqualTo("restore-backup");
+    assertThat(failed.reason()).contains("INTERNAL_ERROR: the backup volume could not be read")
+        .contains("kept for inspection");
+    assertThat(routing()).isEqualTo(servingBefore);
+  }
+
+  @Test
+  void targetInstanceThatExistsAndIsNotThisOperationsIsNeverRestoredOver() {
+    primary("prod-i");
+    primary("prod-i-copy");
+    SQL.seedBackup("prod-i", 95, "SUCCESSFUL", Instant.now().minus(Duration.ofMinutes(10)));
+    UUID id = send(new BackupRestoreRequested(UUID.randomUUID(), "prod-i", null, null, "prod-i-copy", false, false,
+        false, "restore drill", "ops@photobomb"));
+
+    PlatformOperationFailed failed = await(MessageCatalog.PLATFORM_OPERATION_FAILED, id);
+    assertThat(failed.failedStep()).isEqualTo("create-instance");
+    assertThat(failed.reason()).contains("instance prod-i-copy exists already and was not made by this operation");
+    assertThat(SQL.instance("prod-i-copy").orElseThrow().restores()).isEmpty();
+  }
+
+  @Test
+  void restartWhileTheRestoreRunsPollsTheStoredOperationWithoutRestoringTwice() {
+    primary("prod-h");
+    SQL.seedBackup("prod-h", 91, "SUCCESSFUL", Instant.now().minus(Duration.ofMinutes(10)));
+    SQL.operationSteps(30);
+    try {
+      UUID id = send(command("prod-h", null, false, false));
+      String operation = Awaitility.await().atMost(WAIT).until(() -> jdbc.query("SELECT facts->>'restoreOperation' "
+          + "FROM platform_operations WHERE operation_id = ?", (row, n) -> row.getString(1), id).stream()
+          .filter(name -> name != null).findFirst().orElse(null), name -> name != null);
+      service.close();
+      service = null;
+      long pollsBefore = operationPolls(operation);
+      assertThat(SQL.instance(created(id)).orElseThrow().restores()).isEmpty();
+
+      service = startService();
+      PlatformOperationCompleted completed = await(MessageCatalog.PLATFORM_OPERATION_COMPLETED, id);
+      String created = completed.results().get("newInstance");
+      assertThat(SQL.calls()).filteredOn(call -> call.path().endsWith("/instances/" + created + "/restoreBackup"))
+          .hasSize(1);
+      assertThat(operationPolls(operation)).isGreaterThan(pollsBefore);
+      assertThat(SQL.instance(created).orElseThrow().restores()).hasSize(1);
+    } finally {
+      SQL.operationSteps(2);
+    }
+  }
+
+  private String created(UUID id) {
+    return jdbc.queryForObject("SELECT facts->>'newInstance' FROM platform_operations WHERE operation_id = ?",
+        String.class, id);
+  }
+
+  private long operationPolls(String operation) {
+    return SQL.calls().stream().filter(call -> call.method().equals("GET") && call.path().endsWith("/operations/"
+        + operation)).count();
+  }
+
+  private ServiceReplica startService() {
+    return ServiceReplica.start(PlatformServiceApplication.application(), environment,
+        Map.of("photobomb.platform.runner-interval", "100ms"));
+  }
+
+  private static void primary(String name) {
+    SQL.seedInstance(name, "POSTGRES_16", "db-custom-4-16384", Map.of("max_connections", "200"));
+  }
+
+  private static BackupRestoreRequested command(String instance, String mode, boolean acceptReplicaLoss,
+      boolean confirm) {
+    return new BackupRestoreRequested(UUID.randomUUID(), instance, null, mode, null, acceptReplicaLoss, false,
+        confirm, "restore drill", "ops@photobomb");
+  }
+
+  private static EnvVar databaseEnv() {
+    return CLOUD_RUN.service(SERVICE).orElseThrow().getTemplate().getContainers(0).getEnvList().stream()
+        .filter(env -> env.getName().equals("DATABASE_INSTANCE")).findFirst().orElseThrow();
+  }
+
+  private static String routing() {
+    return ApiService.routing(CLOUD_RUN.service(SERVICE).orElseThrow());
+  }
+
+  private int mutatingSqlCalls() {
+    return (int) SQL.calls().stream().filter(call -> !call.method().equals("GET")).count();
+  }
+
+  private UUID send(BackupRestoreRequested command) {
+    MessageType<BackupRestoreRequested> type = MessageCatalog.BACKUP_RESTORE_REQUESTED;
+    kafka.send(type.topic(), command.key(), TestCommands.headers(type, UUID.randomUUID().toString(), command.key(),
+        null), codec.encode(command).getBytes(StandardCharsets.UTF_8));
+    return command.operationId();
+  }
+
+  private <T extends PlatformMessage> T await(MessageType<T> type, UUID id) {
+    return codec.decode(type, kafka.await(type.topic(), r -> id.toString().equals(r.key()), WAIT).value());
+  }
+
+  private <T extends PlatformMessage> List<T> all(MessageType<T> type, UUID id) {
+    return kafka.readAll(type.topic()).stream().filter(r -> id.toString().equals(r.key()))
+        .map(r -> codec.decode(type, r.value())).collect(Collectors.toList());
+  }
+}
