@@ -42,13 +42,17 @@ final class LocalGoogle implements AutoCloseable {
     this.api = api;
   }
 
-  static LocalGoogle start() {
+  /**
+   * Starts the stand-ins; the backups are daily, the newest begun an hour before {@code newestUpload} (the demo data's
+   * newest photo), so that a restore of it passes the freshness check as a real backup of this database would.
+   */
+  static LocalGoogle start(Instant newestUpload) {
     FakeSqlAdmin sqlAdmin = FakeSqlAdmin.start(PROJECT);
     sqlAdmin.seedInstance(INSTANCE, "POSTGRES_17", TIER, Map.of("max_connections", "100"));
     sqlAdmin.seedReplica(INSTANCE, INSTANCE + "-replica");
-    Instant today = Instant.now().truncatedTo(ChronoUnit.DAYS);
-    for (int day = 7; day >= 1; day--) {
-      sqlAdmin.seedBackup(INSTANCE, 1000L + 8 - day, "SUCCESSFUL", today.minus(Duration.ofDays(day)).plusSeconds(7200));
+    Instant newestBackup = newestUpload.minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
+    for (int day = 6; day >= 0; day--) {
+      sqlAdmin.seedBackup(INSTANCE, 1007L - day, "SUCCESSFUL", newestBackup.minus(Duration.ofDays(day)));
     }
     FakeCloudRun cloudRun = new FakeCloudRun();
     cloudRun.seedService("projects/" + PROJECT + "/locations/" + REGION + "/services/" + API_SERVICE, List.of(

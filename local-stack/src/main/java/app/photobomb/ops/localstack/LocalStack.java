@@ -25,6 +25,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -42,6 +43,7 @@ import org.slf4j.LoggerFactory;
 import redis.embedded.RedisServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The whole system on one machine with only a JDK: a Kafka broker (KRaft), PostgreSQL, Redis, a Kubernetes API
@@ -154,7 +156,8 @@ public final class LocalStack implements AutoCloseable {
         objectStoreRoot().resolve(LocalObjectStore.THUMBNAILS_BUCKET))),
         c -> c.baseUrl() + " (plan " + c.plan().name() + ")");
     running.add(cloudflare);
-    google = step("google", LocalGoogle::start, g -> "Cloud SQL Admin " + g.sqlAdminUrl() + ", Cloud Run and Secret Manager "
+    Instant newestUpload = newestUpload(jdbcUrl);
+    google = step("google", () -> LocalGoogle.start(newestUpload), g -> "Cloud SQL Admin " + g.sqlAdminUrl() + ", Cloud Run and Secret Manager "
         + g.grpcTarget() + " (project " + LocalGoogle.PROJECT + ", instance " + LocalGoogle.INSTANCE + ", service "
         + LocalGoogle.API_SERVICE + "; in memory, made anew on every start), the API's health " + g.healthUrl());
     running.add(google);
@@ -208,6 +211,18 @@ public final class LocalStack implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     return summary;
+  }
+
+  /** When the demo data's newest photo was uploaded (now when there is none). */
+  private Instant newestUpload(String jdbcUrl) {
+    try (java.sql.Connection connection = dataSource(jdbcUrl).getConnection();
+        java.sql.Statement statement = connection.createStatement();
+        java.sql.ResultSet row = statement.executeQuery("SELECT coalesce(max(uploaded_at), now()) FROM photos")) {
+      row.next();
+      return row.getTimestamp(1).toInstant();
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("cannot read the newest upload of the demo data", e);
+    }
   }
 
   /** Serves the download links the services sign (GCS serves them in production), e.g. of export archives. */

@@ -111,8 +111,9 @@ class LocalStackTest {
   }
 
   /**
-   * The README's platform demos: a resize's dry run answers with its plan alone, the confirmed resize and a rollback
-   * of the API and the thumbnail-worker complete against the local Google and Kubernetes stand-ins.
+   * The README's platform demos: a resize's dry run answers with its plan alone; the confirmed resize, a restore into
+   * a new instance and a rollback of the API and the thumbnail-worker complete against the local Google and
+   * Kubernetes stand-ins.
    */
   private static void platformSagasAnswerWithTheirPlanAndRunAgainstTheLocalStandIns(LocalStack stack) {
     String resize = "{\"operationId\":\"%s\",\"instance\":\"photobomb-prod-db\",\"tier\":\"db-custom-8-32768\","
@@ -145,7 +146,8 @@ class LocalStackTest {
             + "\"confirm\":true,\"reason\":\"error rate spike\",\"requestedBy\":\"oncall\"}");
     assertThat(rolledBack).last().satisfies(answer -> {
       assertThat(answer.name()).isEqualTo("PlatformOperationCompleted");
-      assertThat(answer.json()).contains("photobomb-api-00002-bbb", "thumbnail-worker@1");
+      // back from the restore's revision to the release before it
+      assertThat(answer.json()).contains("photobomb-api-00003-ccc", "photobomb-api-restore-", "thumbnail-worker@1");
     });
   }
 
