@@ -5,9 +5,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The steps a command takes and when its changes start (null: at once): a saga that waits for a window still takes its
- * first steps at once (reading what it will change, so that an edit made meanwhile is detected) and waits in a step. Built from the command and the configuration alone,
- * so that the runner rebuilds the same steps at every pass.
+ * The steps a command takes and when its changes start (null: at once): a saga that waits for a window still takes
+ * its first steps at once (reading what it will change, so that an edit made meanwhile is detected) and waits in a
+ * step. Built from the command and the configuration alone, so that the runner rebuilds the same steps at every pass.
  */
 public record Plan(List<Step> steps, Instant startsAt) {
 
