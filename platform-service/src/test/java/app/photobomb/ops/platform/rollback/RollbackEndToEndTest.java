@@ -331,7 +331,8 @@ class RollbackEndToEndTest {
 
     assertThat(completed.results()).containsEntry("checks", "4").containsEntry("verified", "true");
     assertThat(updates() - updates).as("traffic routed once across the restart").isEqualTo(1);
-    monitoring.verify(4, getRequestedFor(urlEqualTo(HEALTH)));
+    // a check in flight when the first instance stopped is not counted and runs again: a read, so harmless
+    assertThat(monitoring.findAll(getRequestedFor(urlEqualTo(HEALTH)))).hasSizeBetween(4, 5);
     assertThat(traffic()).isEqualTo(allTo("photobomb-api-restart-good"));
   }
 
