@@ -3,7 +3,9 @@ package app.photobomb.ops.platform.google;
 import com.google.api.services.sqladmin.SQLAdmin;
 import com.google.api.services.sqladmin.model.DatabaseInstance;
 import com.google.api.services.sqladmin.model.Operation;
+import com.google.api.services.sqladmin.model.User;
 import java.io.IOException;
+import java.util.List;
 
 /** The Cloud SQL Admin calls of the sagas, in one project. */
 public class CloudSql {
@@ -23,6 +25,18 @@ public class CloudSql {
   /** Patches the settings it is given; the body's settingsVersion makes a concurrent edit fail instead of winning. */
   public Operation patch(String name, DatabaseInstance changes) throws IOException {
     return api.instances().patch(project, name, changes).execute();
+  }
+
+  /** Sets a database user's password (users.update); the value goes in the request body only. */
+  public Operation setPassword(String instance, String user, String password) throws IOException {
+    return api.users().update(project, instance, new User().setName(user).setPassword(password)).setName(user)
+        .execute();
+  }
+
+  /** The names of the instance's database users. */
+  public List<String> users(String instance) throws IOException {
+    var users = api.users().list(project, instance).execute().getItems();
+    return users == null ? List.of() : users.stream().map(User::getName).toList();
   }
 
   public Operation operation(String name) throws IOException {

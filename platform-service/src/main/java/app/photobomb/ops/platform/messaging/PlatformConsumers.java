@@ -3,6 +3,7 @@ package app.photobomb.ops.platform.messaging;
 import app.photobomb.ops.common.messaging.InboxConsumers;
 import app.photobomb.ops.platform.resize.DatabaseResizeSaga;
 import app.photobomb.ops.platform.rollback.DeploymentRollbackSaga;
+import app.photobomb.ops.platform.rotation.SecretRotationSaga;
 import app.photobomb.ops.platform.saga.PlatformCommands;
 import java.util.List;
 import java.util.function.Consumer;
@@ -25,6 +26,12 @@ class PlatformConsumers {
   @Bean
   Consumer<Message<List<byte[]>>> deploymentRollbackRequested(InboxConsumers consumers, PlatformCommands commands,
       DeploymentRollbackSaga saga) {
+    return consumers.of(CONSUMER, saga.commandType(), commands.handlerOf(saga));
+  }
+
+  @Bean
+  Consumer<Message<List<byte[]>>> secretRotationRequested(InboxConsumers consumers, PlatformCommands commands,
+      SecretRotationSaga saga) {
     return consumers.of(CONSUMER, saga.commandType(), commands.handlerOf(saga));
   }
 }
