@@ -1,6 +1,7 @@
 package app.photobomb.ops.platform.rotation;
 
 import app.photobomb.ops.platform.google.GoogleProperties;
+import com.google.api.gax.rpc.NotFoundException;
 import com.google.cloud.run.v2.Condition;
 import com.google.cloud.run.v2.Container;
 import com.google.cloud.run.v2.EnvVar;
@@ -62,7 +63,7 @@ public class ApiService {
   Optional<Revision> revision(String id) {
     try {
       return Optional.of(revisions.getRevision(RevisionName.of(google.project(), google.region(), serviceId(), id)));
-    } catch (com.google.api.gax.rpc.NotFoundException e) {
+    } catch (NotFoundException e) {
       return Optional.empty();
     }
   }

@@ -48,7 +48,12 @@ public record RotationProperties(
       @DefaultValue("32") int passwordBytes) {
   }
 
-  /** @param secret the API's JWT signing secret; @param bytes random bytes of a new one */
+  /**
+   * The API's JWT signing secret.
+   *
+   * @param secret its Secret Manager id
+   * @param bytes random bytes of a new one (URL-safe base64)
+   */
   public record Jwt(@DefaultValue("jwt-secret") String secret, @DefaultValue("64") int bytes) {
   }
 
@@ -92,7 +97,7 @@ public record RotationProperties(
    * The workers: their Kubernetes Secret gets the new database and B2 credentials, then they are restarted.
    *
    * @param deployments the worker deployments, in the namespace of {@code photobomb.platform.kubernetes}
-   * @param secret their Secret
+   * @param secret their Secret; the other parameters name its keys
    */
   public record Workers(
       @DefaultValue({"thumbnail-worker", "face-worker"}) List<String> deployments,
