@@ -417,7 +417,9 @@ class SecretRotationEndToEndTest {
         Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> stepIndex(id) == 8);
         first.bean(SagaScheduler.class).stop();
       }
-      assertThat(progress(id)).extracting(PlatformOperationProgressed::step).endsWith("restart-workers");
+      assertThat(stepIndex(id)).as("stopped while verify waits").isEqualTo(8);
+      Awaitility.await().atMost(WAIT).untilAsserted(() -> assertThat(progress(id))
+          .extracting(PlatformOperationProgressed::step).endsWith("restart-workers"));
     } finally {
       controllerRollsOut.set(true);
       scheduler.start();
