@@ -7,6 +7,7 @@ import com.google.api.services.sqladmin.model.DatabaseInstance;
 import com.google.api.services.sqladmin.model.InstancesRestoreBackupRequest;
 import com.google.api.services.sqladmin.model.Operation;
 import com.google.api.services.sqladmin.model.RestoreBackupContext;
+import com.google.api.services.sqladmin.model.User;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -68,6 +69,18 @@ public class CloudSql {
 
   public Operation delete(String name) throws IOException {
     return api.instances().delete(project, name).execute();
+  }
+
+  /** Sets a database user's password (users.update); the value goes in the request body only. */
+  public Operation setPassword(String instance, String user, String password) throws IOException {
+    return api.users().update(project, instance, new User().setName(user).setPassword(password)).setName(user)
+        .execute();
+  }
+
+  /** The names of the instance's database users. */
+  public List<String> users(String instance) throws IOException {
+    var users = api.users().list(project, instance).execute().getItems();
+    return users == null ? List.of() : users.stream().map(User::getName).toList();
   }
 
   public Operation operation(String name) throws IOException {

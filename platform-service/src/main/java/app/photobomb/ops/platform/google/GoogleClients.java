@@ -16,6 +16,8 @@ import com.google.cloud.run.v2.RevisionsClient;
 import com.google.cloud.run.v2.RevisionsSettings;
 import com.google.cloud.run.v2.ServicesClient;
 import com.google.cloud.run.v2.ServicesSettings;
+import com.google.cloud.secretmanager.v1.SecretManagerServiceClient;
+import com.google.cloud.secretmanager.v1.SecretManagerServiceSettings;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -67,6 +69,20 @@ public class GoogleClients {
       settings.setTransportChannelProvider(channel);
     }
     return RevisionsClient.create(settings.build());
+  }
+
+  /** Secret Manager v1: the rotated secrets' versions. */
+  @Bean(destroyMethod = "close")
+  SecretManagerServiceClient secretManager(GoogleProperties properties) throws IOException {
+    SecretManagerServiceSettings.Builder settings = SecretManagerServiceSettings.newBuilder()
+        .setCredentialsProvider(credentials(properties));
+    TransportChannelProvider channel = localChannel(properties, properties.secretManagerEndpoint());
+    if (channel == null) {
+      settings.setEndpoint(properties.secretManagerEndpoint());
+    } else {
+      settings.setTransportChannelProvider(channel);
+    }
+    return SecretManagerServiceClient.create(settings.build());
   }
 
   /** Credentials of the gRPC clients: none for a stand-in, else Application Default Credentials. */

@@ -4,6 +4,7 @@ import app.photobomb.ops.common.messaging.InboxConsumers;
 import app.photobomb.ops.platform.resize.DatabaseResizeSaga;
 import app.photobomb.ops.platform.rollback.DeploymentRollbackSaga;
 import app.photobomb.ops.platform.restore.BackupRestoreSaga;
+import app.photobomb.ops.platform.rotation.SecretRotationSaga;
 import app.photobomb.ops.platform.saga.PlatformCommands;
 import java.util.List;
 import java.util.function.Consumer;
@@ -32,6 +33,12 @@ class PlatformConsumers {
   @Bean
   Consumer<Message<List<byte[]>>> backupRestoreRequested(InboxConsumers consumers, PlatformCommands commands,
       BackupRestoreSaga saga) {
+    return consumers.of(CONSUMER, saga.commandType(), commands.handlerOf(saga));
+  }
+
+  @Bean
+  Consumer<Message<List<byte[]>>> secretRotationRequested(InboxConsumers consumers, PlatformCommands commands,
+      SecretRotationSaga saga) {
     return consumers.of(CONSUMER, saga.commandType(), commands.handlerOf(saga));
   }
 }
