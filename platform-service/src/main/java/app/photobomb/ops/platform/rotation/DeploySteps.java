@@ -70,7 +70,7 @@ final class DeploySteps {
           rotation.secretIds().forEach(secret -> versions.put(secret, Long.parseLong(
               context.fact(added(secret)).orElseThrow())));
           Service service = rotation.api().service();
-          ApiService.Pinned pinned = ApiService.pin(service.getTemplate(), revision, versions);
+          RotatedApi.Pinned pinned = RotatedApi.pin(service.getTemplate(), revision, versions);
           if (pinned.count() == 0) {
             return StepOutcome.done("no env var of " + rotation.api().serviceName() + " names a rotated secret ("
                 + versions.keySet() + "): no revision needed");
@@ -90,7 +90,7 @@ final class DeploySteps {
         }
       }
       Optional<Revision> created = rotation.api().revision(revision);
-      if (created.isEmpty() || !ApiService.isReady(created.get())) {
+      if (created.isEmpty() || !RotatedApi.isReady(created.get())) {
         return StepOutcome.fail("revision " + revision + " is not ready: its logs say why (gcloud run revisions "
             + "describe " + revision + "); the traffic stays on " + previous);
       }
@@ -143,7 +143,7 @@ final class DeploySteps {
         }
         return StepOutcome.done("100% of the traffic back on " + previous);
       }
-      if (rotation.api().service().getTrafficList().equals(ApiService.allTo(previous))) {
+      if (rotation.api().service().getTrafficList().equals(RotatedApi.allTo(previous))) {
         return StepOutcome.done("the traffic is on " + previous + " (it never moved)");
       }
       String operation = rotation.api().route(previous);

@@ -9,7 +9,7 @@ import java.util.List;
 
 /** One rotation as its steps see it: the command, which secrets it rotates, and the clients of their stores. */
 record Rotation(SecretRotationRequested command, RotationProperties properties, SecretVersions secrets,
-    CloudSql cloudSql, B2Keys b2, CloudflareTokens cloudflare, ApiService api, WorkerRollout workers) {
+    CloudSql cloudSql, B2Keys b2, CloudflareTokens cloudflare, RotatedApi api, WorkerRollout workers) {
 
   static final String DATABASE = "database";
   static final String JWT = "jwt";

@@ -25,11 +25,11 @@ public class SecretRotationSaga implements Saga<SecretRotationRequested> {
   private final CloudSql cloudSql;
   private final B2Keys b2;
   private final CloudflareTokens cloudflare;
-  private final ApiService api;
+  private final RotatedApi api;
   private final WorkerRollout workers;
 
   SecretRotationSaga(RotationProperties properties, SecretVersions secrets, CloudSql cloudSql, B2Keys b2,
-      CloudflareTokens cloudflare, ApiService api, WorkerRollout workers) {
+      CloudflareTokens cloudflare, RotatedApi api, WorkerRollout workers) {
     this.properties = properties;
     this.secrets = secrets;
     this.cloudSql = cloudSql;

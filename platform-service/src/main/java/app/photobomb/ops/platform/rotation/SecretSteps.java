@@ -91,8 +91,8 @@ final class SecretSteps {
         detail.add("Cloudflare token " + id.get());
       }
       Service service = rotation.api().service();
-      context.remember(Rotation.PREVIOUS_REVISION, ApiService.serving(service));
-      detail.add("API revision " + ApiService.serving(service));
+      context.remember(Rotation.PREVIOUS_REVISION, RotatedApi.serving(service));
+      detail.add("API revision " + RotatedApi.serving(service));
       return StepOutcome.done(String.join("; ", detail));
     }
   }

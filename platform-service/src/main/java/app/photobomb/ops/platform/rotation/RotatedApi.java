@@ -26,14 +26,14 @@ import org.springframework.stereotype.Component;
 
 /** The API's Cloud Run service for the rotation: a revision pinned to secret versions, and its traffic. */
 @Component
-public class ApiService {
+public class RotatedApi {
 
   private final ServicesClient services;
   private final RevisionsClient revisions;
   private final GoogleProperties google;
   private final String serviceName;
 
-  ApiService(ServicesClient services, RevisionsClient revisions, GoogleProperties google,
+  RotatedApi(ServicesClient services, RevisionsClient revisions, GoogleProperties google,
       RotationProperties properties) {
     this.services = services;
     this.revisions = revisions;
