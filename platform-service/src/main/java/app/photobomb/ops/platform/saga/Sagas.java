@@ -1,5 +1,6 @@
 package app.photobomb.ops.platform.saga;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -14,6 +15,10 @@ public class Sagas {
 
   public Sagas(List<Saga<?>> sagas) {
     this.byName = sagas.stream().collect(Collectors.toUnmodifiableMap(Saga::name, Function.identity()));
+  }
+
+  Collection<Saga<?>> all() {
+    return byName.values();
   }
 
   Saga<?> named(String name) {
