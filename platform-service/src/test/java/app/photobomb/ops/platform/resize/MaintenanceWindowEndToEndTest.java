@@ -7,6 +7,7 @@ import app.photobomb.ops.common.events.MessageCatalog;
 import app.photobomb.ops.common.events.PlatformOperationCompleted;
 import app.photobomb.ops.common.events.PlatformOperationFailed;
 import app.photobomb.ops.common.events.PlatformOperationPlanned;
+import app.photobomb.ops.platform.AdjustableClock;
 import app.photobomb.ops.platform.PlatformEvents;
 import app.photobomb.ops.platform.PlatformServiceApplication;
 import app.photobomb.ops.testsupport.DatabaseRole;
@@ -24,6 +25,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -36,16 +38,20 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * A resize waits for its maintenance window, then patches once with the other flags kept, and an edit of the
- * instance while it waits stops it instead of being overwritten. The window is this week's occurrence of today, a
- * little after the context starts; {@code SHOW max_connections} reads a PostgreSQL of the test's own, which it
- * restarts with the new flag as Cloud SQL restarts the instance.
+ * instance while it waits stops it instead of being overwritten. The window opens an hour from now, and the test
+ * moves the service's clock there once the edit is made; {@code SHOW max_connections} reads a PostgreSQL of the
+ * test's own, which it restarts with the new flag as Cloud SQL restarts the instance.
  */
 @ExtendWith(RealServersExtension.class)
 @SpringBootTest(properties = {"spring.config.name=" + PlatformServiceApplication.CONFIG_NAME,
@@ -57,14 +63,14 @@ import org.springframework.test.context.DynamicPropertySource;
     "photobomb.platform.database.verify-username=postgres",
     "photobomb.platform.database.window.zone=UTC",
     "photobomb.platform.database.window.length=1h"})
+@Import(MaintenanceWindowEndToEndTest.ServiceClock.class)
 class MaintenanceWindowEndToEndTest {
 
   static final String PROJECT = "photobomb-window-test";
   private static final String DATABASE = "platform_window_e2e";
   private static final String SMALL = "db-custom-4-16384";
   private static final String LARGE = "db-custom-8-32768";
-  /** Long enough for the context to start and both sagas to read their settings before it opens. */
-  private static final Duration WINDOW_DELAY = Duration.ofSeconds(45);
+  private static final Duration WINDOW_DELAY = Duration.ofHours(1);
   private static ZonedDateTime window;
 
   private static FakeSqlAdmin sqlAdmin;
@@ -72,6 +78,8 @@ class MaintenanceWindowEndToEndTest {
   private static EmbeddedPostgres instanceDatabase;
 
   private final JdbcTemplate jdbc = new JdbcTemplate(RealServers.adminDataSource(DATABASE));
+  @Autowired
+  AdjustableClock clock;
 
   @DynamicPropertySource
   static void servers(DynamicPropertyRegistry registry) throws IOException {
@@ -122,11 +130,14 @@ class MaintenanceWindowEndToEndTest {
           .setDatabaseFlags(List.of(new DatabaseFlags().setName("max_connections").setValue("150"))))).execute();
       Awaitility.await().atMost(Duration.ofSeconds(10))
           .until(() -> client.operations().get(PROJECT, edit.getName()).execute().getStatus().equals("DONE"));
-      assertThat(Instant.now()).as("edited before the window opened").isBefore(window.toInstant());
+      assertThat(clock.instant()).as("edited before the window opened").isBefore(window.toInstant());
       assertThat(patches("window-db")).isZero();
+      Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(jdbc.queryForObject(
+          "SELECT next_run_at FROM platform_operations WHERE operation_id = ?", Timestamp.class, resized).toInstant())
+          .as("the resize sleeps until the window").isEqualTo(window.toInstant()));
 
+      clock.jumpTo(window.toInstant());
       events.awaitStep(resized, "patch-instance", "done");
-      assertThat(Instant.now()).isAfterOrEqualTo(window.toInstant());
       FakeSqlAdmin.Instance instance = sqlAdmin.instance("window-db").orElseThrow();
       assertThat(instance.tier()).isEqualTo(LARGE);
       assertThat(instance.databaseFlags()).containsEntry("max_connections", "400")
@@ -148,6 +159,15 @@ class MaintenanceWindowEndToEndTest {
       assertThat(failed.reason()).contains("changed since they were read", "settingsVersion");
       assertThat(patches("edited-db")).as("someone else's patch only").isOne();
       assertThat(sqlAdmin.instance("edited-db").orElseThrow().tier()).isEqualTo(SMALL);
+    }
+  }
+
+  /** The service's clock, which the test moves to the window. */
+  @TestConfiguration(proxyBeanMethods = false)
+  static class ServiceClock {
+    @Bean
+    AdjustableClock clock() {
+      return new AdjustableClock();
     }
   }
 
