@@ -27,6 +27,8 @@ import java.util.Optional;
 final class ResizeSteps {
 
   static final String MAX_CONNECTIONS = "max_connections";
+  /** When read-settings read the instance: a patch operation inserted since then is this saga's own. */
+  static final String READ_AT = "settingsReadAt";
 
   private ResizeSteps() {
   }
@@ -71,6 +73,7 @@ final class ResizeSteps {
       }
       Settings settings = instance.getSettings();
       context.remember("settingsVersion", String.valueOf(settings.getSettingsVersion()));
+      context.remember(READ_AT, context.now().toString());
       context.remember("previousTier", settings.getTier());
       context.remember("previousMaxConnections", maxConnectionsOf(instance).orElse("default"));
       return StepOutcome.done("tier " + settings.getTier() + ", max_connections "
@@ -140,6 +143,14 @@ final class ResizeSteps {
       if (asAsked(instance, command)) {
         return StepOutcome.done("already as asked: tier " + instance.getSettings().getTier());
       }
+      // a crash after the patch call lost its operation's name: find it rather than patch again (409 while it runs)
+      Optional<String> readAt = context.fact(READ_AT);
+      Optional<Operation> own = readAt.isEmpty() ? Optional.empty()
+          : cloudSql.latestOperation(command.instance(), "UPDATE", Instant.parse(readAt.get()));
+      if (own.isPresent()) {
+        context.remember(OPERATION, own.get().getName());
+        return await(own.get().getName());
+      }
       long readVersion = Long.parseLong(context.fact("settingsVersion").orElseThrow());
       if (instance.getSettings().getSettingsVersion() != readVersion) {
         return concurrentEdit(readVersion, instance.getSettings().getSettingsVersion());
@@ -167,9 +178,16 @@ final class ResizeSteps {
         return StepOutcome.waitFor(properties.pollInterval(), "patch operation " + name + " " + operation.getStatus());
       }
       String error = CloudSql.errorOf(operation);
-      return error == null ? StepOutcome.done("patch operation " + name + " done")
-          : StepOutcome.fail("patch operation " + name + " failed (" + error + "); Cloud SQL kept the instance's "
-              + "settings: check them with gcloud sql instances describe " + command.instance());
+      if (error != null) {
+        return StepOutcome.fail("patch operation " + name + " failed (" + error + "); Cloud SQL kept the instance's "
+            + "settings: check them with gcloud sql instances describe " + command.instance());
+      }
+      // an operation found by listing may be someone else's edit: done only if the instance is now as asked
+      DatabaseInstance instance = cloudSql.instance(command.instance());
+      return asAsked(instance, command) ? StepOutcome.done("patch operation " + name + " done")
+          : StepOutcome.fail("patch operation " + name + " is done but " + command.instance() + " has tier "
+              + instance.getSettings().getTier() + ", max_connections " + maxConnectionsOf(instance).orElse("default")
+              + ": someone else edited the instance; look at the change, then send the command again");
     }
 
     private StepOutcome concurrentEdit(long read, long now) {

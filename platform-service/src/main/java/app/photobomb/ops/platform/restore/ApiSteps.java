@@ -78,6 +78,8 @@ final class ApiSteps {
         context.remember(PREVIOUS_ROUTING, ApiService.routing(service));
         databaseOf(service.getTemplate()).ifPresent(value -> context.remember(PREVIOUS_DATABASE, value));
         context.result("previousRevision", ApiService.servingRevision(service));
+        // committed before the switch: read again after a crash, the routing would already be the new revision's
+        return StepOutcome.waitFor(Duration.ZERO, "serving before the switch: " + ApiService.routing(service));
       }
       if (ApiService.routing(service).equals(revision + "=100")) {
         context.result("revision", revision);
@@ -189,6 +191,8 @@ final class ApiSteps {
     public StepOutcome run(StepContext context) throws Exception {
       if (close && context.fact(PREVIOUS).isEmpty()) {
         context.remember(PREVIOUS, api.get().getIngress().name());
+        // committed before closing: read again after a crash, it would be NONE, and reopen-api would keep it closed
+        return StepOutcome.waitFor(Duration.ZERO, "ingress before closing: " + context.fact(PREVIOUS).get());
       }
       return set(context, close ? IngressTraffic.INGRESS_TRAFFIC_NONE
           : ApiService.ingress(context.fact(PREVIOUS).orElse(IngressTraffic.INGRESS_TRAFFIC_ALL.name())), "ingress");

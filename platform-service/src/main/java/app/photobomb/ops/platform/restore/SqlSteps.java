@@ -55,6 +55,11 @@ final class SqlSteps {
         .max(Comparator.comparing(run -> Instant.parse(String.valueOf(run.getWindowStartTime()))));
   }
 
+  /** When the backup was chosen: a Cloud SQL operation on the saga's instances since then is the saga's own. */
+  static Instant startedAt(StepContext context) {
+    return Instant.parse(context.fact(STARTED_AT).orElseThrow());
+  }
+
   /** A finished Cloud SQL operation; {@code error} null when it succeeded. */
   record Finished(String error) {
   }
@@ -161,8 +166,12 @@ final class SqlSteps {
               + "another targetInstance (or delete " + name + " if it is a leftover)");
         }
         if (!"RUNNABLE".equals(existing.get().getState())) {
+          // a crash after the insert lost its operation's name: poll that operation, so that its error is seen
+          Optional<Operation> creating = cloudSql.latestOperation(name, "CREATE", startedAt(context));
+          creating.ifPresent(operation -> context.remember(OPERATION, operation.getName()));
+          context.remember(NEW_INSTANCE, name);
           return StepOutcome.waitFor(properties.pollInterval(), name + " (made by an earlier run) is "
-              + existing.get().getState());
+              + existing.get().getState() + creating.map(operation -> ": operation " + operation.getName()).orElse(""));
         }
         return created(context, existing.get(), "adopted (made by an earlier run of this operation) ");
       }
@@ -243,7 +252,10 @@ final class SqlSteps {
         return StepOutcome.fail(replicaRefusal(command.instance(), replicas));
       }
       for (String replica : replicas) {
-        context.remember(OPERATION_PREFIX + replica, cloudSql.delete(replica).getName());
+        // a crash after an earlier run's delete lost its name: that delete is still running (a second one: 409)
+        Optional<Operation> earlier = cloudSql.latestOperation(replica, "DELETE", startedAt(context));
+        context.remember(OPERATION_PREFIX + replica, earlier.isPresent() ? earlier.get().getName()
+            : cloudSql.delete(replica).getName());
       }
       context.remember("replicas", String.join(",", replicas));
       context.result("deletedReplicas", String.join(",", replicas));
@@ -285,7 +297,10 @@ final class SqlSteps {
       String backupRunId = context.fact(BACKUP_RUN_ID).orElseThrow();
       Optional<String> started = context.fact(OPERATION);
       if (started.isEmpty()) {
-        Operation operation = cloudSql.restoreBackup(target, command.instance(), Long.parseLong(backupRunId));
+        // restoreBackup takes no request id: a crash after the call lost its name, so find it before calling again
+        Optional<Operation> earlier = cloudSql.latestOperation(target, "RESTORE_VOLUME", startedAt(context));
+        Operation operation = earlier.isPresent() ? earlier.get()
+            : cloudSql.restoreBackup(target, command.instance(), Long.parseLong(backupRunId));
         context.remember(OPERATION, operation.getName());
         return StepOutcome.waitFor(properties.pollInterval(), "restoring backup run " + backupRunId + " into "
             + target + ": operation " + operation.getName());

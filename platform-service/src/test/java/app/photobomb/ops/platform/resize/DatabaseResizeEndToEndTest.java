@@ -10,6 +10,7 @@ import app.photobomb.ops.common.events.PlatformOperationPlanned;
 import app.photobomb.ops.platform.PlatformEvents;
 import app.photobomb.ops.platform.PlatformServiceApplication;
 import app.photobomb.ops.platform.saga.SagaScheduler;
+import app.photobomb.ops.platform.saga.StepFaults;
 import app.photobomb.ops.testsupport.DatabaseRole;
 import app.photobomb.ops.testsupport.RealServers;
 import app.photobomb.ops.testsupport.RealServersExtension;
@@ -22,13 +23,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -50,6 +56,7 @@ import org.springframework.test.context.DynamicPropertySource;
     "photobomb.platform.database.verify-username=postgres",
     "photobomb.platform.database.window.zone=UTC",
     "photobomb.platform.database.window.length=1h"})
+@Import(StepFaults.class)
 class DatabaseResizeEndToEndTest {
 
   static final String PROJECT = "photobomb-test";
@@ -67,6 +74,8 @@ class DatabaseResizeEndToEndTest {
   ConfigurableEnvironment environment;
   @Autowired
   SagaScheduler scheduler;
+  @Autowired
+  StepFaults faults;
 
   @DynamicPropertySource
   static void servers(DynamicPropertyRegistry registry) throws IOException {
@@ -169,6 +178,52 @@ class DatabaseResizeEndToEndTest {
     }
     assertThat(patches("restart-db")).isOne();
     assertThat(sqlAdmin.instance("restart-db").orElseThrow().tier()).isEqualTo(LARGE);
+  }
+
+  @Test
+  void aCrashBeforeAndAfterEveryStepStillResizesWithOnePatch() {
+    sqlAdmin.seedInstance("crashing-db", "POSTGRES_17", SMALL, Map.of("max_connections", "100"));
+    UUID id = UUID.randomUUID();
+    faults.crashAroundEveryStep(id);
+    events.send(MessageCatalog.DATABASE_RESIZE_REQUESTED,
+        new DatabaseResizeRequested(id, "crashing-db", LARGE, null, true, false, true, "capacity", "oncall"));
+
+    PlatformOperationCompleted completed = events.await(MessageCatalog.PLATFORM_OPERATION_COMPLETED, id);
+    assertThat(completed.results()).containsEntry("tier", LARGE);
+    assertThat(faults.crashes()).contains(id + "/read-settings/after-run", id + "/patch-instance/before-run",
+        id + "/patch-instance/after-run", id + "/verify/after-run");
+    assertThat(patches("crashing-db")).isOne();
+    assertThat(sqlAdmin.instance("crashing-db").orElseThrow().databaseFlags()).containsEntry("max_connections", "100");
+  }
+
+  /** Every step; none is undoable (a resize back would be a second restart), so every failure ends failed. */
+  static Stream<Arguments> everyStep() {
+    return Stream.of(
+        Arguments.of("read-settings", 0, SMALL),
+        Arguments.of("await-maintenance-window", 0, SMALL),
+        // the patch went through (operations done at once here) and stays: nothing is undone
+        Arguments.of("patch-instance", 1, LARGE),
+        Arguments.of("verify", 1, LARGE));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("everyStep")
+  void aStepFailingAfterItRanEndsTheResizeFailedThereAndPatchesAtMostOnce(String step, int patches, String tier) {
+    String instance = "failing-after-" + step;
+    sqlAdmin.seedInstance(instance, "POSTGRES_17", SMALL, Map.of("max_connections", "100"));
+    sqlAdmin.operationSteps(0);
+    UUID id = UUID.randomUUID();
+    faults.failAfterItRuns(id, step);
+    events.send(MessageCatalog.DATABASE_RESIZE_REQUESTED,
+        new DatabaseResizeRequested(id, instance, LARGE, null, true, false, true, "capacity", "oncall"));
+
+    PlatformOperationFailed failed = events.await(MessageCatalog.PLATFORM_OPERATION_FAILED, id);
+    assertThat(failed.failedStep()).isEqualTo(step);
+    assertThat(failed.reason()).contains("injected failure after " + step + " ran");
+    assertThat(events.all(MessageCatalog.PLATFORM_OPERATION_ROLLED_BACK, id)).isEmpty();
+    assertThat(patches(instance)).isEqualTo(patches);
+    assertThat(sqlAdmin.instance(instance).orElseThrow().tier()).isEqualTo(tier);
+    assertThat(sqlAdmin.instance(instance).orElseThrow().databaseFlags()).containsEntry("max_connections", "100");
   }
 
   private static DatabaseResizeRequested command(UUID id, String instance, boolean now, boolean dryRun,

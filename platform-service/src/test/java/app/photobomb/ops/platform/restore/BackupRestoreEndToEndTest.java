@@ -18,6 +18,7 @@ import app.photobomb.ops.common.events.PlatformOperationRolledBack;
 import app.photobomb.ops.common.messaging.PayloadCodec;
 import app.photobomb.ops.common.messaging.TestCommands;
 import app.photobomb.ops.platform.PlatformServiceApplication;
+import app.photobomb.ops.platform.saga.StepFaults;
 import app.photobomb.ops.testsupport.DatabaseRole;
 import app.photobomb.ops.testsupport.KafkaTestClient;
 import app.photobomb.ops.testsupport.RealServers;
@@ -40,12 +41,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -58,7 +63,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * Admin on FakeSqlAdmin, Cloud Run Admin v2 on FakeCloudRun (in-process gRPC), the API's health endpoint on WireMock,
  * the validation queries over JDBC against the test database, events out over Kafka. The test context only takes
  * commands and relays the outbox (its runner waits an hour); the steps run in one service replica at a time, so a
- * test can stop it and start another, as a restart.
+ * test can stop it and start another, as a restart. The replica carries {@link StepFaults} for the fault matrix.
  */
 @ExtendWith(RealServersExtension.class)
 @SpringBootTest(properties = {"spring.config.name=" + PlatformServiceApplication.CONFIG_NAME,
@@ -351,6 +356,160 @@ class BackupRestoreEndToEndTest {
     }
   }
 
+  @Test
+  void aCrashBeforeAndAfterEveryStepStillRestoresIntoOneNewInstanceWithOneRestoreAndOneSwitch() {
+    primary("prod-crash");
+    SQL.seedBackup("prod-crash", 101, "SUCCESSFUL", Instant.now().minus(Duration.ofMinutes(10)));
+    int inserts = inserts();
+    int updates = CLOUD_RUN.calls("UpdateService").size();
+    BackupRestoreRequested command = command("prod-crash", null, false, false);
+    faults().crashAroundEveryStep(command.operationId());
+    UUID id = send(command);
+
+    PlatformOperationCompleted completed = await(MessageCatalog.PLATFORM_OPERATION_COMPLETED, id);
+    String created = completed.results().get("newInstance");
+    assertThat(faults().crashes()).contains(id + "/choose-backup/after-run", id + "/create-instance/after-run",
+        id + "/restore-backup/after-run", id + "/validate/after-run", id + "/switch-api/after-run",
+        id + "/verify-health/after-run");
+    assertThat(inserts() - inserts).as("one new instance").isEqualTo(1);
+    assertThat(restoreCalls(created)).as("restored once").isEqualTo(1);
+    assertThat(SQL.instance(created).orElseThrow().restores()).hasSize(1);
+    assertThat(CLOUD_RUN.calls("UpdateService").size() - updates).as("one switch").isEqualTo(1);
+    assertThat(routing()).isEqualTo(completed.results().get("revision") + "=100");
+    assertThat(SQL.instance("prod-crash").orElseThrow().restores()).isEmpty();
+  }
+
+  @Test
+  void aCrashAroundEveryStepAndUndoOfARestoreFailingItsHealthCheckMovesTheApiBackToTheOldInstance() {
+    primary("prod-crash-back");
+    SQL.seedBackup("prod-crash-back", 102, "SUCCESSFUL", Instant.now().minus(Duration.ofMinutes(10)));
+    String servingBefore = routing();
+    EnvVar databaseBefore = databaseEnv();
+    BackupRestoreRequested command = command("prod-crash-back", null, false, false);
+    faults().crashAroundEveryStep(command.operationId());
+    faults().failAfterItRuns(command.operationId(), "verify-health");
+    UUID id = send(command);
+
+    PlatformOperationRolledBack rolledBack = await(MessageCatalog.PLATFORM_OPERATION_ROLLED_BACK, id);
+    assertThat(rolledBack.failedStep()).isEqualTo("verify-health");
+    assertThat(rolledBack.compensatedSteps()).containsExactly("switch-api");
+    assertThat(faults().crashes()).contains(id + "/switch-api/after-run", id + "/switch-api/before-undo",
+        id + "/switch-api/after-undo");
+    assertThat(routing()).isEqualTo(servingBefore);
+    assertThat(databaseEnv()).isEqualTo(databaseBefore);
+  }
+
+  @Test
+  void aCrashBeforeAndAfterEveryStepInPlaceDeletesTheReplicaOnceRestoresOnceAndReopensTheApi() {
+    primary("prod-crash-in-place");
+    SQL.seedReplica("prod-crash-in-place", "prod-crash-in-place-replica");
+    SQL.seedBackup("prod-crash-in-place", 103, "SUCCESSFUL", Instant.now().minus(Duration.ofMinutes(10)));
+    Service before = CLOUD_RUN.service(SERVICE).orElseThrow();
+    BackupRestoreRequested command = inPlace("prod-crash-in-place");
+    faults().crashAroundEveryStep(command.operationId());
+    UUID id = send(command);
+
+    PlatformOperationCompleted completed = await(MessageCatalog.PLATFORM_OPERATION_COMPLETED, id);
+    assertThat(completed.results()).containsEntry("deletedReplicas", "prod-crash-in-place-replica");
+    assertThat(faults().crashes()).contains(id + "/delete-replicas/after-run", id + "/close-api/after-run",
+        id + "/restore-backup/after-run", id + "/reopen-api/after-run");
+    assertThat(SQL.calls()).as("the replica deleted once").filteredOn(call -> call.method().equals("DELETE")
+        && call.path().contains("/instances/prod-crash-in-place-replica")).hasSize(1);
+    assertThat(restoreCalls("prod-crash-in-place")).as("restored once").isEqualTo(1);
+    assertThat(SQL.instance("prod-crash-in-place").orElseThrow().restores()).hasSize(1);
+    assertThat(CLOUD_RUN.service(SERVICE).orElseThrow().getIngress()).isEqualTo(before.getIngress());
+  }
+
+  /** Every new_instance step: the terminal event and the steps undone (the new instance is kept for inspection). */
+  static Stream<Arguments> everyNewInstanceStep() {
+    return Stream.of(
+        Arguments.of("choose-backup", List.of()),
+        Arguments.of("create-instance", List.of()),
+        Arguments.of("restore-backup", List.of()),
+        Arguments.of("validate", List.of()),
+        Arguments.of("switch-api", List.of("switch-api")),
+        Arguments.of("verify-health", List.of("switch-api")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("everyNewInstanceStep")
+  void aNewInstanceStepFailingAfterItRanLeavesTheApiOnTheOldInstance(String step, List<String> compensated) {
+    String instance = "prod-fail-" + step;
+    primary(instance);
+    SQL.seedBackup(instance, 110, "SUCCESSFUL", Instant.now().minus(Duration.ofMinutes(10)));
+    String servingBefore = routing();
+    EnvVar databaseBefore = databaseEnv();
+    BackupRestoreRequested command = command(instance, null, false, false);
+    faults().failAfterItRuns(command.operationId(), step);
+    UUID id = send(command);
+
+    assertTerminal(id, step, compensated);
+    assertThat(routing()).isEqualTo(servingBefore);
+    assertThat(databaseEnv()).isEqualTo(databaseBefore);
+    assertThat(SQL.instance(instance).orElseThrow().restores()).isEmpty();
+  }
+
+  /** Every in_place step: the API reopened whatever failed (there is no undo of the restore itself). */
+  static Stream<Arguments> everyInPlaceStep() {
+    return Stream.of(
+        Arguments.of("choose-backup", List.of()),
+        Arguments.of("delete-replicas", List.of()),
+        Arguments.of("close-api", List.of("close-api")),
+        Arguments.of("restore-backup", List.of("close-api")),
+        Arguments.of("validate", List.of("close-api")),
+        Arguments.of("reopen-api", List.of("close-api")),
+        Arguments.of("verify-health", List.of("close-api")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("everyInPlaceStep")
+  void anInPlaceStepFailingAfterItRanLeavesTheApiOpen(String step, List<String> compensated) {
+    String instance = "prod-fail-in-place-" + step;
+    primary(instance);
+    SQL.seedReplica(instance, instance + "-replica");
+    SQL.seedBackup(instance, 120, "SUCCESSFUL", Instant.now().minus(Duration.ofMinutes(10)));
+    Service before = CLOUD_RUN.service(SERVICE).orElseThrow();
+    BackupRestoreRequested command = inPlace(instance);
+    faults().failAfterItRuns(command.operationId(), step);
+    UUID id = send(command);
+
+    assertTerminal(id, step, compensated);
+    assertThat(CLOUD_RUN.service(SERVICE).orElseThrow().getIngress()).isEqualTo(before.getIngress());
+    assertThat(ApiService.routing(CLOUD_RUN.service(SERVICE).orElseThrow())).isEqualTo(ApiService.routing(before));
+  }
+
+  private void assertTerminal(UUID id, String step, List<String> compensated) {
+    if (compensated.isEmpty()) {
+      PlatformOperationFailed failed = await(MessageCatalog.PLATFORM_OPERATION_FAILED, id);
+      assertThat(failed.failedStep()).isEqualTo(step);
+      assertThat(failed.reason()).contains("injected failure after " + step + " ran");
+    } else {
+      PlatformOperationRolledBack rolledBack = await(MessageCatalog.PLATFORM_OPERATION_ROLLED_BACK, id);
+      assertThat(rolledBack.failedStep()).isEqualTo(step);
+      assertThat(rolledBack.reason()).contains("injected failure after " + step + " ran");
+      assertThat(rolledBack.compensatedSteps()).isEqualTo(compensated);
+    }
+  }
+
+  private static BackupRestoreRequested inPlace(String instance) {
+    return new BackupRestoreRequested(UUID.randomUUID(), instance, null, BackupRestoreRequested.IN_PLACE, null, true,
+        false, true, "corruption", "ops@photobomb");
+  }
+
+  private static StepFaults faults() {
+    return service.bean(StepFaults.class);
+  }
+
+  private static int inserts() {
+    return (int) SQL.calls().stream().filter(call -> call.method().equals("POST")
+        && call.path().split("\\?")[0].endsWith("/projects/" + PROJECT + "/instances")).count();
+  }
+
+  private static int restoreCalls(String instance) {
+    return (int) SQL.calls().stream().filter(call -> call.path().split("\\?")[0]
+        .endsWith("/instances/" + instance + "/restoreBackup")).count();
+  }
+
   private String created(UUID id) {
     return jdbc.queryForObject("SELECT facts->>'newInstance' FROM platform_operations WHERE operation_id = ?",
         String.class, id);
@@ -362,7 +521,7 @@ class BackupRestoreEndToEndTest {
   }
 
   private ServiceReplica startService() {
-    return ServiceReplica.start(PlatformServiceApplication.application(), environment,
+    return ServiceReplica.start(PlatformServiceApplication.application().sources(StepFaults.class), environment,
         Map.of("photobomb.platform.runner-interval", "100ms"));
   }
 

@@ -23,6 +23,7 @@ import app.photobomb.ops.common.messaging.PayloadCodec;
 import app.photobomb.ops.common.messaging.TestCommands;
 import app.photobomb.ops.platform.PlatformServiceApplication;
 import app.photobomb.ops.platform.saga.SagaScheduler;
+import app.photobomb.ops.platform.saga.StepFaults;
 import app.photobomb.ops.testsupport.DatabaseRole;
 import app.photobomb.ops.testsupport.KafkaTestClient;
 import app.photobomb.ops.testsupport.RealServers;
@@ -45,21 +46,28 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.grpc.Status;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -85,6 +93,7 @@ import org.springframework.test.context.DynamicPropertySource;
     "photobomb.platform.rollback.min-checks=4",
     "photobomb.platform.rollback.failure-limit=1",
     "photobomb.platform.rollback.check-timeout=2s"})
+@Import(StepFaults.class)
 class RollbackEndToEndTest {
 
   private static final String DATABASE = "platform_rollback_e2e";
@@ -109,6 +118,8 @@ class RollbackEndToEndTest {
   SagaScheduler scheduler;
   @Autowired
   ConfigurableEnvironment environment;
+  @Autowired
+  StepFaults faults;
 
   static {
     monitoring.start();
@@ -334,6 +345,120 @@ class RollbackEndToEndTest {
     // a check in flight when the first instance stopped is not counted and runs again: a read, so harmless
     assertThat(monitoring.findAll(getRequestedFor(urlEqualTo(HEALTH)))).hasSizeBetween(4, 5);
     assertThat(traffic()).isEqualTo(allTo("photobomb-api-restart-good"));
+  }
+
+  @Test
+  void aCrashBeforeAndAfterEveryStepStillRollsBackWithOneTrafficChangeAndOneWorkerEdit() throws Exception {
+    deploy("photobomb-api-crash-good", "2");
+    deploy("photobomb-api-crash-bad", "3");
+    worker("crash-worker", "v1", "v2");
+    int updates = updates();
+    drainKubernetesRequests();
+    DeploymentRollbackRequested command = command(null, List.of("crash-worker"), false, true);
+    faults.crashAroundEveryStep(command.operationId());
+    UUID id = send(command);
+
+    PlatformOperationCompleted completed = await(MessageCatalog.PLATFORM_OPERATION_COMPLETED, id, e -> true);
+
+    assertThat(completed.results()).containsEntry("verified", "true").containsEntry("checks", "4")
+        .containsEntry("revision", "photobomb-api-crash-good").containsEntry("workers", "crash-worker@1");
+    assertThat(faults.crashes()).contains(id + "/find-target/after-run", id + "/route-traffic/before-run",
+        id + "/route-traffic/after-run", id + "/undo-workers/after-run", id + "/verify/after-run");
+    assertThat(updates() - updates).as("traffic routed once").isEqualTo(1);
+    assertThat(traffic()).isEqualTo(allTo("photobomb-api-crash-good"));
+    assertThat(workerEdits("crash-worker")).as("rollout undo applied once").isEqualTo(1);
+    assertThat(deployment("crash-worker").getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo("photobomb/w:v1");
+    // the check lost with verify's first transaction runs again: a read, and only that one
+    monitoring.verify(5, getRequestedFor(urlEqualTo(HEALTH)));
+  }
+
+  @Test
+  void aCrashAroundEveryUndoOfAFailedRollbackRestoresTrafficAndWorkersOnce() throws Exception {
+    deploy("photobomb-api-undo-good", "2");
+    deploy("photobomb-api-undo-bad", "3");
+    worker("undo-worker", "v1", "v2");
+    List<TrafficTarget> before = traffic();
+    int updates = updates();
+    drainKubernetesRequests();
+    DeploymentRollbackRequested command = command(null, List.of("undo-worker"), false, true);
+    faults.crashAroundEveryStep(command.operationId());
+    faults.failAfterItRuns(command.operationId(), "undo-workers");
+    UUID id = send(command);
+
+    PlatformOperationRolledBack rolledBack = await(MessageCatalog.PLATFORM_OPERATION_ROLLED_BACK, id, e -> true);
+
+    assertThat(rolledBack.failedStep()).isEqualTo("undo-workers");
+    assertThat(rolledBack.compensatedSteps()).containsExactly("undo-workers", "route-traffic");
+    assertThat(faults.crashes()).contains(id + "/undo-workers/before-undo", id + "/undo-workers/after-undo",
+        id + "/route-traffic/before-undo", id + "/route-traffic/after-undo");
+    assertThat(traffic()).isEqualTo(before);
+    assertThat(updates() - updates).as("route, then restore, each once").isEqualTo(2);
+    assertThat(deployment("undo-worker").getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo("photobomb/w:v2");
+    monitoring.verify(0, getRequestedFor(urlEqualTo(HEALTH)));
+  }
+
+  /** Every step: the terminal event and the steps undone, newest first (verify keeps the rollback in place). */
+  static Stream<Arguments> everyStep() {
+    return Stream.of(
+        Arguments.of("find-target", false, List.of()),
+        Arguments.of("route-traffic", true, List.of("route-traffic")),
+        Arguments.of("undo-workers", true, List.of("undo-workers", "route-traffic")),
+        Arguments.of("verify", false, List.of()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("everyStep")
+  void aStepFailingAfterItRanUndoesWhatRanBeforeItOrKeepsTheVerifiedRollback(String step, boolean rolledBack,
+      List<String> compensated) {
+    String suffix = step.replace("-", "");
+    deploy("photobomb-api-" + suffix + "-good", "2");
+    deploy("photobomb-api-" + suffix + "-bad", "3");
+    worker(suffix + "-worker", "v1", "v2");
+    List<TrafficTarget> before = traffic();
+    DeploymentRollbackRequested command = command(null, List.of(suffix + "-worker"), false, true);
+    faults.failAfterItRuns(command.operationId(), step);
+    UUID id = send(command);
+
+    if (rolledBack) {
+      PlatformOperationRolledBack event = await(MessageCatalog.PLATFORM_OPERATION_ROLLED_BACK, id, e -> true);
+      assertThat(event.failedStep()).isEqualTo(step);
+      assertThat(event.reason()).contains("injected failure after " + step + " ran");
+      assertThat(event.compensatedSteps()).isEqualTo(compensated);
+      assertThat(traffic()).isEqualTo(before);
+      assertThat(deploymentImage(suffix + "-worker")).isEqualTo("photobomb/w:v2");
+    } else {
+      PlatformOperationFailed event = await(MessageCatalog.PLATFORM_OPERATION_FAILED, id, e -> true);
+      assertThat(event.failedStep()).isEqualTo(step);
+      assertThat(event.reason()).contains("injected failure after " + step + " ran");
+      boolean routed = step.equals("verify");
+      assertThat(traffic()).isEqualTo(routed ? allTo("photobomb-api-" + suffix + "-good") : before);
+      assertThat(deploymentImage(suffix + "-worker")).isEqualTo(routed ? "photobomb/w:v1" : "photobomb/w:v2");
+    }
+  }
+
+  private static String deploymentImage(String name) {
+    return deployment(name).getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+  }
+
+  /** Forgets the mock API server's requests so far. */
+  private static void drainKubernetesRequests() throws InterruptedException {
+    while (server.takeRequest(1, TimeUnit.MILLISECONDS) != null) {
+      // drained
+    }
+  }
+
+  /** The mutating requests on the deployment since the last drain. */
+  private static int workerEdits(String name) throws InterruptedException {
+    int edits = 0;
+    for (RecordedRequest request = server.takeRequest(1, TimeUnit.MILLISECONDS); request != null;
+        request = server.takeRequest(1, TimeUnit.MILLISECONDS)) {
+      if (!"GET".equals(request.getMethod()) && request.getPath().contains("/deployments/" + name)) {
+        edits++;
+      }
+    }
+    return edits;
   }
 
   private int checks(UUID id) {
