@@ -9,6 +9,8 @@ import com.google.api.services.sqladmin.model.Operation;
 import com.google.api.services.sqladmin.model.RestoreBackupContext;
 import com.google.api.services.sqladmin.model.User;
 import java.io.IOException;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -81,6 +83,26 @@ public class CloudSql {
   public List<String> users(String instance) throws IOException {
     var users = api.users().list(project, instance).execute().getItems();
     return users == null ? List.of() : users.stream().map(User::getName).toList();
+  }
+
+  /** The instance's latest operations, newest first (operations.list, one page of 50). */
+  public List<Operation> operationsOf(String instance) throws IOException {
+    List<Operation> operations = api.operations().list(project).setInstance(instance).setMaxResults(50L).execute()
+        .getItems();
+    return operations == null ? List.of() : operations;
+  }
+
+  /**
+   * The newest operation of this type (UPDATE, RESTORE_VOLUME...) on the instance inserted at or after {@code since},
+   * running or finished: what a step finds of the call it made before a crash lost the operation's name.
+   */
+  public Optional<Operation> latestOperation(String instance, String operationType, Instant since)
+      throws IOException {
+    return operationsOf(instance).stream()
+        .filter(operation -> operationType.equals(operation.getOperationType()))
+        .filter(operation -> operation.getInsertTime() != null
+            && !Instant.parse(operation.getInsertTime()).isBefore(since))
+        .max(Comparator.comparing(operation -> Instant.parse(operation.getInsertTime())));
   }
 
   public Operation operation(String name) throws IOException {

@@ -126,7 +126,8 @@ public class StepFaults implements BeanPostProcessor {
       crashOnce(context, "before-run");
       StepOutcome outcome = step.run(context);
       crashOnce(context, "after-run");
-      if (step.name().equals(failing.remove(context.operationId()))) {
+      // remove(key, value): only the named step consumes the failure, not the first step that runs
+      if (failing.remove(context.operationId(), step.name())) {
         return StepOutcome.fail("injected failure after " + step.name() + " ran");
       }
       return outcome;

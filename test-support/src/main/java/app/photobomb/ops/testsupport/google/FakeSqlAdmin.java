@@ -29,7 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Cloud SQL Admin API v1 on loopback, for the platform-service's tests and the local stack: the REST paths the
  * {@code com.google.api.services.sqladmin.SQLAdmin} client calls when built with {@link #rootUrl()} (instances
- * get/list/insert/patch/delete/restoreBackup, backupRuns.list, operations.get, users list/insert/update), with the
+ * get/list/insert/patch/delete/restoreBackup, backupRuns.list, operations get/list, users list/insert/update), with the
  * API's JSON and error shapes. WireMock serves HTTP; one transformer holds the state in Java, since every answer
  * depends on what came before (settingsVersion, operations stepping PENDING, RUNNING, DONE on successive polls).
  */
@@ -179,6 +179,7 @@ public final class FakeSqlAdmin implements AutoCloseable {
       case "2 instances GET" -> state.getInstance(parts[1]);
       case "2 instances PATCH" -> state.patchInstance(parts[1], body);
       case "2 instances DELETE" -> state.deleteInstance(parts[1]);
+      case "1 operations GET" -> state.listOperations(query(request, "instance"), query(request, "maxResults"));
       case "2 operations GET" -> state.getOperation(parts[1]);
       case "3 instances POST" -> switch (parts[2]) {
         case "restoreBackup" -> state.restoreBackup(parts[1], body);

@@ -337,6 +337,27 @@ final class SqlAdminState {
     return ok(operationJson(operation));
   }
 
+  /**
+   * operations.list ({@code ?instance=}, required here): the instance's operations newest first, as the API lists them
+   * (by start time; one not started yet by its insert time); a poll-free read, so nothing steps.
+   */
+  synchronized Reply listOperations(String instanceName, String maxResults) {
+    if (instanceName == null || instanceName.isBlank()) {
+      throw new ApiError(400, "invalid", "Invalid request: instance is required.");
+    }
+    List<Map<String, Object>> items = operations.values().stream()
+        .filter(operation -> operation.target.equals(instanceName))
+        .sorted(Comparator.comparing((OperationState operation) -> operation.startTime == null ? operation.insertTime
+            : operation.startTime).reversed())
+        .limit(maxResults == null ? Long.MAX_VALUE : Long.parseLong(maxResults))
+        .map(this::operationJson)
+        .toList();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("kind", "sql#operationsList");
+    body.put("items", items);
+    return ok(body);
+  }
+
   synchronized Reply listUsers(String instanceName) {
     InstanceState instance = existing(instanceName);
     Map<String, Object> body = new LinkedHashMap<>();
