@@ -39,7 +39,11 @@ public class B2Keys implements DisposableBean {
   }
 
   Optional<B2ApplicationKey> named(String keyName) throws B2Exception {
-    return list().stream().filter(key -> key.getKeyName().equals(keyName)).findFirst();
+    return allNamed(keyName).stream().findFirst();
+  }
+
+  List<B2ApplicationKey> allNamed(String keyName) throws B2Exception {
+    return list().stream().filter(key -> key.getKeyName().equals(keyName)).toList();
   }
 
   /** A new key with the template's capabilities, bucket and prefix; its secret is in this answer only. */

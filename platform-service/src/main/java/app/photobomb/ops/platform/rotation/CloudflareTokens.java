@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,8 +14,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Cloudflare user API tokens: create ({@code POST /user/tokens}), delete, and verify (which tells a token's id from
- * its value). The roll call is not used: it invalidates the old value at once.
+ * Cloudflare user API tokens: create ({@code POST /user/tokens}), list by name, delete, and verify (which tells a
+ * token's id from its value). The roll call is not used: it invalidates the old value at once.
  */
 @Component
 public class CloudflareTokens {
@@ -50,6 +51,23 @@ public class CloudflareTokens {
     return call("GET", "/user/tokens/verify", value, null).map(result -> result.path("id").asString());
   }
 
+  /** The ids of the tokens with this name ({@code GET /user/tokens}, every page; the values are never listed). */
+  List<String> named(String name) throws IOException, InterruptedException {
+    List<String> ids = new ArrayList<>();
+    for (int page = 1; ; page++) {
+      JsonNode answer = answer("GET", "/user/tokens?per_page=50&page=" + page, properties.adminToken(), null)
+          .orElseThrow(() -> new IOException("Cloudflare answered GET /user/tokens with 404"));
+      answer.path("result").forEach(token -> {
+        if (name.equals(token.path("name").asString())) {
+          ids.add(token.path("id").asString());
+        }
+      });
+      if (answer.path("result").isEmpty() || page >= answer.path("result_info").path("total_pages").asInt(1)) {
+        return ids;
+      }
+    }
+  }
+
   /** Deletes the token; false when it was gone already. */
   boolean delete(String id) throws IOException, InterruptedException {
     return call("DELETE", "/user/tokens/" + id, properties.adminToken(), null).isPresent();
@@ -57,6 +75,12 @@ public class CloudflareTokens {
 
   /** The answer's result; empty on 401 / 404 (a token not live, not found); an error otherwise. */
   private Optional<JsonNode> call(String method, String path, String bearer, String body)
+      throws IOException, InterruptedException {
+    return answer(method, path, bearer, body).map(answer -> answer.path("result"));
+  }
+
+  /** The whole answer (result and result_info); empty on 401 / 404; an error otherwise. */
+  private Optional<JsonNode> answer(String method, String path, String bearer, String body)
       throws IOException, InterruptedException {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(properties.apiUrl().replaceAll("/+$", "") + path))
         .header("Authorization", "Bearer " + bearer).header("Content-Type", "application/json")
@@ -70,6 +94,6 @@ public class CloudflareTokens {
       throw new IOException("Cloudflare answered " + method + " " + path.replaceAll("tokens/[^/]+$", "tokens/<id>")
           + " with " + response.statusCode() + ": " + json.readTree(response.body()).path("errors"));
     }
-    return Optional.of(json.readTree(response.body()).path("result"));
+    return Optional.of(json.readTree(response.body()));
   }
 }

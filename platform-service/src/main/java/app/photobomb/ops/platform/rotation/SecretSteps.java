@@ -11,9 +11,14 @@ import com.backblaze.b2.client.structures.B2ApplicationKey;
 import com.backblaze.b2.client.structures.B2CreatedApplicationKey;
 import com.google.api.services.sqladmin.model.Operation;
 import com.google.cloud.run.v2.Service;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** The steps that read the current secrets and make the new ones, each undone by disabling or deleting them. */
 final class SecretSteps {
@@ -100,7 +105,8 @@ final class SecretSteps {
   /**
    * A new password for the idle database user: first a new version of the password secret (so the value lives in
    * Secret Manager, never in the facts), then users.update of the idle user with it, polled until done. Nobody
-   * connects as the idle user, so nothing breaks (the runbook's set-password on the live user did).
+   * connects as the idle user, so nothing breaks (the runbook's set-password on the live user did). Run again after
+   * a crash lost the operation's name, it finds the operation in the instance's list instead of updating again.
    */
   record SetIdlePassword(Rotation rotation) implements Step {
 
@@ -124,7 +130,7 @@ final class SecretSteps {
       String idle = context.fact(Rotation.IDLE_USER).orElseThrow();
       long version = rotation.secrets().addOnce(context, database.passwordSecret(),
           () -> Rotation.generate(database.passwordBytes()));
-      Optional<String> started = context.fact(OPERATION);
+      Optional<String> started = started(context);
       if (started.isEmpty()) {
         Operation operation = rotation.cloudSql().setPassword(database.instance(), idle,
             rotation.secrets().value(database.passwordSecret(), version));
@@ -151,11 +157,36 @@ final class SecretSteps {
     }
 
     @Override
-    public StepOutcome undo(StepContext context) {
+    public StepOutcome undo(StepContext context) throws Exception {
+      Optional<String> started = started(context);
+      if (started.isPresent() && !"DONE".equals(rotation.cloudSql().operation(started.get()).getStatus())) {
+        // the instance takes one operation at a time: the next rotation would be refused while it runs
+        return StepOutcome.waitFor(rotation.properties().pollInterval(), "waiting for operation " + started.get()
+            + " (the idle user's password) to end before undoing");
+      }
       // the idle user keeps its new password: nobody uses it, and the next rotation sets another
       return StepOutcome.done(rotation.secrets().disableAdded(context, rotation.properties().database()
           .passwordSecret()) + "; " + context.fact(Rotation.IDLE_USER).orElse("the idle user")
           + " keeps the new password (idle)");
+    }
+
+    /**
+     * The users.update this rotation started: its stored name or, when a crash lost it, the instance's UPDATE_USER
+     * operation inserted after the new password version was added (the update is always sent after the add).
+     */
+    private Optional<String> started(StepContext context) throws IOException {
+      Optional<String> stored = context.fact(OPERATION);
+      String secret = rotation.properties().database().passwordSecret();
+      Optional<String> version = context.fact(added(secret));
+      if (stored.isPresent() || version.isEmpty()) {
+        return stored;
+      }
+      // to the second: Secret Manager's times have nanoseconds, Cloud SQL's milliseconds
+      Instant added = rotation.secrets().created(secret, Long.parseLong(version.get())).truncatedTo(ChronoUnit.SECONDS);
+      Optional<String> found = rotation.cloudSql().latestOperation(rotation.properties().database().instance(),
+          "UPDATE_USER", added).map(Operation::getName);
+      found.ifPresent(name -> context.remember(OPERATION, name));
+      return found;
     }
   }
 
@@ -258,9 +289,9 @@ final class SecretSteps {
           throw new IllegalStateException("the new key's secret is in Secret Manager already");
         });
       } else {
-        if (existing.isPresent()) {
+        for (B2ApplicationKey orphan : rotation.b2().allNamed(rotation.createdName())) {
           // made by a run that crashed before storing it: its key is lost, so it must go
-          rotation.b2().delete(existing.get().getApplicationKeyId());
+          rotation.b2().delete(orphan.getApplicationKeyId());
         }
         B2ApplicationKey old = rotation.b2().find(context.fact(Rotation.OLD_B2_KEY).orElseThrow())
             .orElseThrow(() -> new IllegalStateException("the old B2 key is gone"));
@@ -283,27 +314,26 @@ final class SecretSteps {
     @Override
     public StepOutcome undo(StepContext context) throws Exception {
       RotationProperties.B2 b2 = rotation.properties().b2();
-      Optional<String> keyId = context.fact(Rotation.NEW_B2_KEY)
-          .or(() -> named(rotation).map(B2ApplicationKey::getApplicationKeyId));
-      String deleted = keyId.isEmpty() ? "no B2 key created"
-          : "B2 key " + keyId.get() + (rotation.b2().delete(keyId.get()) ? " deleted" : " was gone already");
-      return StepOutcome.done(deleted + "; " + rotation.secrets().disableAdded(context, b2.keySecret()) + "; "
-          + rotation.secrets().disableAdded(context, b2.keyIdSecret()));
-    }
-
-    private static Optional<B2ApplicationKey> named(Rotation rotation) {
-      try {
-        return rotation.b2().named(rotation.createdName());
-      } catch (Exception e) {
-        throw new IllegalStateException("B2 keys could not be listed: " + e.getMessage(), e);
+      // every key named after the operation is its own, those whose key never reached Secret Manager too
+      Set<String> keyIds = new LinkedHashSet<>();
+      context.fact(Rotation.NEW_B2_KEY).ifPresent(keyIds::add);
+      rotation.b2().allNamed(rotation.createdName()).forEach(key -> keyIds.add(key.getApplicationKeyId()));
+      List<String> deleted = new ArrayList<>();
+      for (String keyId : keyIds) {
+        if (rotation.b2().delete(keyId)) {
+          deleted.add(keyId);
+        }
       }
+      return StepOutcome.done((deleted.isEmpty() ? "no B2 key to delete" : "B2 key " + deleted + " deleted") + "; "
+          + rotation.secrets().disableAdded(context, b2.keySecret()) + "; "
+          + rotation.secrets().disableAdded(context, b2.keyIdSecret()));
     }
   }
 
   /**
    * Cloudflare create-new (POST /user/tokens, named after the operation; never "roll", which kills the old token at
    * once), its value into Secret Manager at once. Run again, a version added since the read is this token's, and
-   * verify tells its id.
+   * verify tells its id; with none, a token of that name is deleted (its value is lost) before another is made.
    */
   record CreateCloudflareToken(Rotation rotation) implements Step {
 
@@ -337,6 +367,10 @@ final class SecretSteps {
         }
         id = stored.get();
       } else {
+        for (String orphan : rotation.cloudflare().named(rotation.createdName())) {
+          // made by a run whose value never reached Secret Manager: the value is lost, so the token must go
+          rotation.cloudflare().delete(orphan);
+        }
         CloudflareTokens.Created created = rotation.cloudflare().create(rotation.createdName());
         rotation.secrets().addOnce(context, secret, created::value);
         id = created.id();
@@ -360,9 +394,17 @@ final class SecretSteps {
         long version = rotation.secrets().newest(secret);
         id = rotation.cloudflare().idOf(rotation.secrets().value(secret, version));
       }
-      String deleted = id.isEmpty() ? "no Cloudflare token created"
-          : "Cloudflare token " + id.get() + (rotation.cloudflare().delete(id.get()) ? " deleted" : " was gone already");
-      return StepOutcome.done(deleted + "; " + rotation.secrets().disableAdded(context, secret));
+      // every token named after the operation is its own, those whose value never reached Secret Manager too
+      Set<String> ids = new LinkedHashSet<>(rotation.cloudflare().named(rotation.createdName()));
+      id.ifPresent(ids::add);
+      List<String> deleted = new ArrayList<>();
+      for (String token : ids) {
+        if (rotation.cloudflare().delete(token)) {
+          deleted.add(token);
+        }
+      }
+      return StepOutcome.done((deleted.isEmpty() ? "no Cloudflare token to delete" : "Cloudflare token " + deleted
+          + " deleted") + "; " + rotation.secrets().disableAdded(context, secret));
     }
   }
 

@@ -60,6 +60,12 @@ public class SecretVersions {
     return all;
   }
 
+  /** When a version was added. */
+  Instant created(String secret, long version) {
+    return versions(secret).stream().filter(candidate -> candidate.number() == version).map(Version::created)
+        .findFirst().orElseThrow(() -> new IllegalStateException(secret + "@" + version + " is not listed"));
+  }
+
   long newest(String secret) {
     return versions(secret).stream().mapToLong(Version::number).max().orElse(0);
   }

@@ -32,10 +32,10 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code purge_everything}, the plan's token buckets enforced with 429 and Retry-After, calls counted) and an edge
  * in front of the local object store serving {@code GET/HEAD /thumb/<photoId>/<size>.webp} with
  * {@code cf-cache-status} MISS or HIT, MISS again once a purge named the URL. User API tokens too, for rotation:
- * {@code POST /client/v4/user/tokens}, {@code DELETE /client/v4/user/tokens/<id>} and {@code GET
- * /client/v4/user/tokens/verify}; purges take any live token, a deleted one is refused at once. The JDK's HTTP
- * server, not WireMock:
- * every answer depends on state (buckets, cache, counters), which stubs would need an extension for each.
+ * {@code POST /client/v4/user/tokens}, {@code GET /client/v4/user/tokens} (paged, without values), {@code DELETE
+ * /client/v4/user/tokens/<id>} and {@code GET /client/v4/user/tokens/verify}; purges take any live token, a deleted
+ * one is refused at once. The JDK's HTTP server, not WireMock: every answer depends on state (buckets, cache,
+ * counters), which stubs would need an extension for each.
  */
 public final class CloudflareStandIn implements AutoCloseable {
 
@@ -274,6 +274,8 @@ public final class CloudflareStandIn implements AutoCloseable {
     }
     if (parts.length == 3 && "POST".equals(method)) {
       createToken(exchange);
+    } else if (parts.length == 3 && "GET".equals(method)) {
+      listTokens(exchange);
     } else if (parts.length == 4 && "DELETE".equals(method)) {
       Optional<ApiTokens.Token> deleted = tokens.delete(parts[3]);
       if (deleted.isEmpty()) {
@@ -286,6 +288,54 @@ public final class CloudflareStandIn implements AutoCloseable {
     } else {
       error(exchange, 405, 10405, "Method not allowed for this route");
     }
+  }
+
+  /** {@code GET /user/tokens?page=&per_page=}: the live tokens, oldest first, without their values. */
+  private void listTokens(HttpExchange exchange) throws IOException {
+    Map<String, String> query = new LinkedHashMap<>();
+    String raw = exchange.getRequestURI().getRawQuery();
+    for (String pair : raw == null ? new String[0] : raw.split("&")) {
+      int equals = pair.indexOf('=');
+      if (equals > 0) {
+        query.put(pair.substring(0, equals), pair.substring(equals + 1));
+      }
+    }
+    int page;
+    int perPage;
+    try {
+      page = Integer.parseInt(query.getOrDefault("page", "1"));
+      perPage = Integer.parseInt(query.getOrDefault("per_page", "20"));
+    } catch (NumberFormatException e) {
+      error(exchange, 400, 1001, "page and per_page must be numbers");
+      return;
+    }
+    if (page < 1 || perPage < 5 || perPage > 50) {
+      error(exchange, 400, 1001, "page must be at least 1 and per_page 5 to 50");
+      return;
+    }
+    List<ApiTokens.Token> all = tokens.all();
+    List<Map<String, Object>> result = all.stream().skip((long) (page - 1) * perPage).limit(perPage)
+        .map(CloudflareStandIn::tokenJson).toList();
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("success", true);
+    answer.put("errors", List.of());
+    answer.put("messages", List.of());
+    answer.put("result", result);
+    answer.put("result_info", Map.of("page", page, "per_page", perPage, "count", result.size(),
+        "total_count", all.size(), "total_pages", (all.size() + perPage - 1) / perPage));
+    send(exchange, 200, "application/json", JSON.writeValueAsBytes(answer));
+  }
+
+  private static Map<String, Object> tokenJson(ApiTokens.Token token) {
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("id", token.id());
+    result.put("name", token.name());
+    result.put("status", "active");
+    result.put("issued_on", token.issuedOn().toString());
+    result.put("modified_on", token.issuedOn().toString());
+    result.put("policies", token.policies() == null ? List.of() : token.policies());
+    result.put("condition", Map.of());
+    return result;
   }
 
   private void createToken(HttpExchange exchange) throws IOException {
@@ -307,14 +357,7 @@ public final class CloudflareStandIn implements AutoCloseable {
     }
     ApiTokens.Token token = tokens.create(name.asString(), policies);
     log.info("cloudflare token {} ({}) created", token.id(), token.name());
-    Map<String, Object> result = new LinkedHashMap<>();
-    result.put("id", token.id());
-    result.put("name", token.name());
-    result.put("status", "active");
-    result.put("issued_on", token.issuedOn().toString());
-    result.put("modified_on", token.issuedOn().toString());
-    result.put("policies", token.policies());
-    result.put("condition", Map.of());
+    Map<String, Object> result = tokenJson(token);
     // the value is in this answer only: Cloudflare never shows it again
     result.put("value", token.value());
     success(exchange, result, List.of());
