@@ -73,6 +73,7 @@ public final class LocalStack implements AutoCloseable {
   private String kubernetesUrl;
   private CloudflareStandIn cloudflare;
   private LocalGoogle google;
+  private LocalRotation rotation;
 
   private LocalStack(LocalStackSettings settings) {
     this.settings = settings;
@@ -156,11 +157,16 @@ public final class LocalStack implements AutoCloseable {
         objectStoreRoot().resolve(LocalObjectStore.THUMBNAILS_BUCKET))),
         c -> c.baseUrl() + " (plan " + c.plan().name() + ")");
     running.add(cloudflare);
+    rotation = step("b2", () -> LocalRotation.start(directory.resolve("b2"), cloudflare, CLOUDFLARE_TOKEN,
+        CLOUDFLARE_ZONE), r -> r.b2Url() + " (the B2 key API of the secret rotation: the workers' key; in memory, made "
+        + "anew on every start)");
+    running.add(rotation);
     Instant newestUpload = newestUpload(jdbcUrl);
-    google = step("google", () -> LocalGoogle.start(newestUpload), g -> "Cloud SQL Admin " + g.sqlAdminUrl() + ", Cloud Run and Secret Manager "
+    google = step("google", () -> LocalGoogle.start(newestUpload, rotation.secrets()), g -> "Cloud SQL Admin " + g.sqlAdminUrl() + ", Cloud Run and Secret Manager "
         + g.grpcTarget() + " (project " + LocalGoogle.PROJECT + ", instance " + LocalGoogle.INSTANCE + ", service "
         + LocalGoogle.API_SERVICE + "; in memory, made anew on every start), the API's health " + g.healthUrl());
     running.add(google);
+    kubernetes.seedSecret(LocalRotation.WORKER_SECRET, rotation.workerSecret());
     running.add(step("outbox-relay", () -> OutboxRelay.start(new OutboxRelaySettings(endpoints.postgresHost(),
         endpoints.postgresPort(), DATABASE, DatabaseRole.RELAY.roleName(), DatabaseRole.RELAY.password(),
         endpoints.kafkaBootstrapServers(), "photobomb-outbox-relay-offsets", (short) 1, "photobomb_outbox")),
@@ -262,6 +268,11 @@ public final class LocalStack implements AutoCloseable {
     return cloudflare;
   }
 
+  /** The Google stand-ins (Cloud SQL Admin, Cloud Run, Secret Manager, the API's health). */
+  LocalGoogle google() {
+    return google;
+  }
+
   /** A user's first photo, if any (the banner's cache check). */
   Optional<UUID> firstPhotoOf(UUID userId) {
     try (Connection connection = DriverManager.getConnection(jdbcUrl(), APP_USER, APP_PASSWORD);
@@ -323,6 +334,7 @@ public final class LocalStack implements AutoCloseable {
       properties.putAll(google.platformProperties(jdbcUrl, service.role().roleName(), service.role().password(),
           endpoints.postgresUser(), endpoints.postgresPassword()));
       properties.put("photobomb.platform.kubernetes.master-url", kubernetesUrl);
+      properties.putAll(rotation.platformProperties());
     }
     if (service == LocalService.THUMBNAIL_WORKER) {
       // One slot (a worker id of its own) per replica of its deployment; WorkerSlotsFollower keeps them equal.
