@@ -49,7 +49,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * The whole system on one machine with only a JDK: a Kafka broker (KRaft), PostgreSQL, Redis, a Kubernetes API
  * stand-in, a Cloudflare stand-in (purge API and edge cache), the platform-service's Google stand-ins and B2 key API,
  * the outbox relay and the six services with the thumbnail worker, with demo data in the database and a local object
- * store. Everything but the two stand-ins keeps
+ * store. Everything but the stand-ins keeps
  * its data under the local directory, so a restart (after Ctrl-C or a crash) carries on where the last run stopped.
  */
 public final class LocalStack implements AutoCloseable {
