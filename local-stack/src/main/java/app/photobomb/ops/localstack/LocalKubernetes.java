@@ -1,30 +1,44 @@
 package app.photobomb.ops.localstack;
 
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The local stand-in of the Kubernetes API: Fabric8's mock server in CRUD mode (plain HTTP on loopback), holding the
  * worker deployments of namespace {@code photobomb} at the runbook's minimum of 3 replicas, each with the ReplicaSets of
- * its last two releases (so that a rollback has one to go back to). Its state is in memory
- * only: every start begins with those deployments again.
+ * its last two releases (so that a rollback has one to go back to), and the workers' Secret once it is seeded. A small
+ * controller plays the deployment controller and the kubelet: a changed deployment (restarted, scaled, undone) is
+ * rolled out within a moment, all its replicas updated and available. Its state is in memory only: every start
+ * begins with those deployments again.
  */
 final class LocalKubernetes implements AutoCloseable {
 
+  private static final Logger log = LoggerFactory.getLogger(LocalKubernetes.class);
   static final String NAMESPACE = "photobomb";
   static final String THUMBNAIL_WORKER = "thumbnail-worker";
   static final List<String> DEPLOYMENTS = List.of(THUMBNAIL_WORKER, "face-worker");
@@ -37,11 +51,13 @@ final class LocalKubernetes implements AutoCloseable {
   private final KubernetesMockServer server;
   private final MockWebServer web;
   private final ScheduledExecutorService janitor;
+  private final KubernetesClient client;
 
   private LocalKubernetes(KubernetesMockServer server, MockWebServer web, ScheduledExecutorService janitor) {
     this.server = server;
     this.web = web;
     this.janitor = janitor;
+    this.client = server.createClient();
   }
 
   /** Starts the server on {@code port} (0: any free port) and creates the deployments. */
@@ -50,26 +66,68 @@ final class LocalKubernetes implements AutoCloseable {
     KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), web,
         new HashMap<>(), new KubernetesMixedDispatcher(new HashMap<>()), false);
     server.init(InetAddress.getLoopbackAddress(), port);
-    // the mock server records every request for tests to take; a stack that runs for days must not keep them
+    // the controller's passes; and the mock server records every request for tests to take, which a stack that runs
+    // for days must not keep
     ScheduledExecutorService janitor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "kubernetes-requests-cleanup");
+      Thread thread = new Thread(runnable, "kubernetes-stand-in");
       thread.setDaemon(true);
       return thread;
     });
     janitor.scheduleWithFixedDelay(web::reset, 1, 1, TimeUnit.MINUTES);
     LocalKubernetes kubernetes = new LocalKubernetes(server, web, janitor);
-    try (KubernetesClient client = server.createClient()) {
+    try {
       for (String name : DEPLOYMENTS) {
-        Deployment created = client.apps().deployments().inNamespace(NAMESPACE).resource(deployment(name)).create();
+        Deployment created = kubernetes.client.apps().deployments().inNamespace(NAMESPACE).resource(deployment(name))
+            .create();
         for (int revision = 1; revision <= RELEASES.size(); revision++) {
-          client.apps().replicaSets().inNamespace(NAMESPACE).resource(replicaSet(created, revision)).create();
+          kubernetes.client.apps().replicaSets().inNamespace(NAMESPACE).resource(replicaSet(created, revision))
+              .create();
         }
       }
+      kubernetes.rollOut();
     } catch (RuntimeException e) {
       kubernetes.close();
       throw e;
     }
+    janitor.scheduleWithFixedDelay(kubernetes::rollOutQuietly, 500, 500, TimeUnit.MILLISECONDS);
     return kubernetes;
+  }
+
+  /** Creates (or replaces) a Secret of namespace {@code photobomb} with these entries. */
+  void seedSecret(String name, Map<String, String> entries) {
+    Map<String, String> data = new LinkedHashMap<>();
+    entries.forEach((key, value) -> data.put(key, Base64.getEncoder().encodeToString(
+        value.getBytes(StandardCharsets.UTF_8))));
+    client.secrets().inNamespace(NAMESPACE).resource(new SecretBuilder().withNewMetadata().withName(name)
+        .withNamespace(NAMESPACE).endMetadata().withData(data).build()).createOr(NonDeletingOperation::update);
+  }
+
+  /** The deployment controller and kubelet: each deployment whose status lags its spec gets all replicas ready. */
+  private void rollOut() {
+    for (Deployment deployment : client.apps().deployments().inNamespace(NAMESPACE).list().getItems()) {
+      long generation = Objects.requireNonNullElse(deployment.getMetadata().getGeneration(), 1L);
+      int replicas = Objects.requireNonNullElse(deployment.getSpec().getReplicas(), 1);
+      DeploymentStatus status = deployment.getStatus();
+      if (status == null || status.getObservedGeneration() == null || status.getObservedGeneration() < generation
+          || !Objects.equals(status.getReplicas(), replicas)) {
+        client.apps().deployments().inNamespace(NAMESPACE).withName(deployment.getMetadata().getName())
+            .editStatus(current -> {
+              current.setStatus(new DeploymentStatusBuilder().withObservedGeneration(generation)
+                  .withReplicas(replicas).withUpdatedReplicas(replicas).withReadyReplicas(replicas)
+                  .withAvailableReplicas(replicas).build());
+              return current;
+            });
+      }
+    }
+  }
+
+  private void rollOutQuietly() {
+    try {
+      rollOut();
+    } catch (RuntimeException e) {
+      // a deployment changed between the list and the edit: the next pass rolls it out
+      log.debug("rollout pass: {}", e.toString());
+    }
   }
 
   private static Deployment deployment(String name) {
@@ -111,6 +169,7 @@ final class LocalKubernetes implements AutoCloseable {
   @Override
   public void close() {
     janitor.shutdownNow();
+    client.close();
     server.destroy();
   }
 }

@@ -47,8 +47,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The whole system on one machine with only a JDK: a Kafka broker (KRaft), PostgreSQL, Redis, a Kubernetes API
- * stand-in, a Cloudflare stand-in (purge API and edge cache), the outbox relay and the five services with the
- * thumbnail worker, with demo data in the database and a local object store. Everything but the two stand-ins keeps
+ * stand-in, a Cloudflare stand-in (purge API and edge cache), the platform-service's Google stand-ins and B2 key API,
+ * the outbox relay and the six services with the thumbnail worker, with demo data in the database and a local object
+ * store. Everything but the stand-ins keeps
  * its data under the local directory, so a restart (after Ctrl-C or a crash) carries on where the last run stopped.
  */
 public final class LocalStack implements AutoCloseable {
@@ -73,6 +74,7 @@ public final class LocalStack implements AutoCloseable {
   private String kubernetesUrl;
   private CloudflareStandIn cloudflare;
   private LocalGoogle google;
+  private LocalRotation rotation;
 
   private LocalStack(LocalStackSettings settings) {
     this.settings = settings;
@@ -156,11 +158,16 @@ public final class LocalStack implements AutoCloseable {
         objectStoreRoot().resolve(LocalObjectStore.THUMBNAILS_BUCKET))),
         c -> c.baseUrl() + " (plan " + c.plan().name() + ")");
     running.add(cloudflare);
+    rotation = step("b2", () -> LocalRotation.start(directory.resolve("b2"), cloudflare, CLOUDFLARE_TOKEN,
+        CLOUDFLARE_ZONE), r -> r.b2Url() + " (the B2 key API of the secret rotation: the workers' key; in memory, made "
+        + "anew on every start)");
+    running.add(rotation);
     Instant newestUpload = newestUpload(jdbcUrl);
-    google = step("google", () -> LocalGoogle.start(newestUpload), g -> "Cloud SQL Admin " + g.sqlAdminUrl() + ", Cloud Run and Secret Manager "
+    google = step("google", () -> LocalGoogle.start(newestUpload, rotation.secrets()), g -> "Cloud SQL Admin " + g.sqlAdminUrl() + ", Cloud Run and Secret Manager "
         + g.grpcTarget() + " (project " + LocalGoogle.PROJECT + ", instance " + LocalGoogle.INSTANCE + ", service "
         + LocalGoogle.API_SERVICE + "; in memory, made anew on every start), the API's health " + g.healthUrl());
     running.add(google);
+    kubernetes.seedSecret(LocalRotation.WORKER_SECRET, rotation.workerSecret());
     running.add(step("outbox-relay", () -> OutboxRelay.start(new OutboxRelaySettings(endpoints.postgresHost(),
         endpoints.postgresPort(), DATABASE, DatabaseRole.RELAY.roleName(), DatabaseRole.RELAY.password(),
         endpoints.kafkaBootstrapServers(), "photobomb-outbox-relay-offsets", (short) 1, "photobomb_outbox")),
@@ -262,6 +269,11 @@ public final class LocalStack implements AutoCloseable {
     return cloudflare;
   }
 
+  /** The Google stand-ins (Cloud SQL Admin, Cloud Run, Secret Manager, the API's health). */
+  LocalGoogle google() {
+    return google;
+  }
+
   /** A user's first photo, if any (the banner's cache check). */
   Optional<UUID> firstPhotoOf(UUID userId) {
     try (Connection connection = DriverManager.getConnection(jdbcUrl(), APP_USER, APP_PASSWORD);
@@ -323,6 +335,7 @@ public final class LocalStack implements AutoCloseable {
       properties.putAll(google.platformProperties(jdbcUrl, service.role().roleName(), service.role().password(),
           endpoints.postgresUser(), endpoints.postgresPassword()));
       properties.put("photobomb.platform.kubernetes.master-url", kubernetesUrl);
+      properties.putAll(rotation.platformProperties());
     }
     if (service == LocalService.THUMBNAIL_WORKER) {
       // One slot (a worker id of its own) per replica of its deployment; WorkerSlotsFollower keeps them equal.

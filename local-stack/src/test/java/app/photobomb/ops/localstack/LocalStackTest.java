@@ -61,7 +61,9 @@ class LocalStackTest {
         "photobomb.deletion.grace", "0s", "photobomb.deletion.scheduler-interval", "1s",
         // the local window (20 s, steps every 5 s) shortened further, to keep the scale-down's wait short
         "photobomb.scaling.stabilization-window", "3s", "photobomb.scaling.scale-down-period", "1s",
-        "photobomb.scaling.repeat-interval", "1s"));
+        "photobomb.scaling.repeat-interval", "1s",
+        // the sagas' steps and the rotation's polls every 200 ms (locally 1 s), to keep the platform demos short
+        "photobomb.platform.runner-interval", "200ms", "photobomb.platform.rotation.poll-interval", "200ms"));
     try (LocalStack stack = LocalStack.start(settings, logDirectory -> {
       LocalConsole.install(logDirectory, false);
       terminal.start();
@@ -91,6 +93,7 @@ class LocalStackTest {
       postgresPort = stack.endpoints().postgresPort();
       exportingADemoUserFromOnePublishedEventGivesADownloadableArchive(stack);
       platformSagasAnswerWithTheirPlanAndRunAgainstTheLocalStandIns(stack);
+      secretRotationRunsInFullAgainstTheLocalStandInsWithNoSecretOnTheTerminal(stack);
       try (KubernetesClient kubernetes = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
           .withMasterUrl(endpoints.getProperty("kubernetes.url")).build()).build()) {
         assertThat(LocalKubernetes.DEPLOYMENTS).allSatisfy(name -> assertThat(replicas(kubernetes, name))
@@ -149,6 +152,79 @@ class LocalStackTest {
       // back from the restore's revision to the release before it
       assertThat(answer.json()).contains("photobomb-api-00003-ccc", "photobomb-api-restore-", "thumbnail-worker@1");
     });
+  }
+
+  /**
+   * The README's rotation: its dry run answers with the plan alone; the confirmed one switches to the idle database
+   * user, moves the API to a revision pinned to the new versions, restarts both workers with the new credentials in
+   * their Secret and revokes the old B2 key and Cloudflare token last; no secret value is in an answer or on the
+   * terminal.
+   */
+  private void secretRotationRunsInFullAgainstTheLocalStandInsWithNoSecretOnTheTerminal(LocalStack stack) {
+    String rotation = "{\"operationId\":\"%s\",\"dryRun\":%s,\"confirm\":%s,\"reason\":\"quarterly rotation\","
+        + "\"requestedBy\":\"oncall\"}";
+    List<CommandAnswers.Answer> dryRun = sendAndAwait(stack, MessageCatalog.SECRET_ROTATION_REQUESTED,
+        rotation.formatted(UUID.randomUUID(), true, false));
+    assertThat(dryRun).extracting(CommandAnswers.Answer::name)
+        .containsExactly("PlatformOperationPlanned", "PlatformOperationCompleted");
+    assertThat(dryRun.get(0).json()).contains("photobomb_app_a is live", "revoke-cloudflare-token");
+
+    List<CommandAnswers.Answer> rotated = sendAndAwait(stack, MessageCatalog.SECRET_ROTATION_REQUESTED,
+        rotation.formatted(UUID.randomUUID(), false, true));
+    tools.jackson.databind.json.JsonMapper json = new tools.jackson.databind.json.JsonMapper();
+    assertThat(rotated).last().extracting(CommandAnswers.Answer::name).isEqualTo("PlatformOperationCompleted");
+    tools.jackson.databind.JsonNode completed = json.readTree(rotated.get(rotated.size() - 1).json());
+    assertThat(completed.path("summary").asString()).endsWith("12 steps done");
+    // the last progress may come after the completion (another topic): those that came say done
+    assertThat(rotated).filteredOn(answer -> answer.name().equals("PlatformOperationProgressed"))
+        .extracting(answer -> json.readTree(answer.json()).path("status").asString())
+        .hasSizeGreaterThanOrEqualTo(10).containsOnly("done");
+    tools.jackson.databind.JsonNode results = completed.path("results");
+    assertThat(results.path("databaseUser").asString()).isEqualTo("photobomb_app_b");
+
+    LocalGoogle google = stack.google();
+    String service = "projects/" + LocalGoogle.PROJECT + "/locations/" + LocalGoogle.REGION + "/services/"
+        + LocalGoogle.API_SERVICE;
+    String revision = results.path("apiRevision").asString();
+    assertThat(google.cloudRun().service(service).orElseThrow().getTrafficStatusesList())
+        .anySatisfy(status -> {
+          assertThat(status.getRevision()).isEqualTo(revision);
+          assertThat(status.getPercent()).isEqualTo(100);
+        });
+    assertThat(google.cloudRun().revisions(service)).filteredOn(r -> r.getName().endsWith("/revisions/" + revision))
+        .singleElement().satisfies(r -> assertThat(r.getContainers(0).getEnvList())
+            .filteredOn(com.google.cloud.run.v2.EnvVar::hasValueSource)
+            .extracting(env -> env.getValueSource().getSecretKeyRef().getSecret() + "@"
+                + env.getValueSource().getSecretKeyRef().getVersion())
+            .containsExactlyInAnyOrder("database-user@2", "database-password@2", "jwt-secret@2",
+                "b2-application-key-id@2", "b2-application-key@2"));
+
+    try (KubernetesClient kubernetes = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
+        .withMasterUrl(stack.kubernetesUrl()).build()).build()) {
+      assertThat(LocalKubernetes.DEPLOYMENTS).allSatisfy(name -> {
+        Deployment deployment = kubernetes.apps().deployments().inNamespace("photobomb").withName(name).get();
+        assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations()).as(name)
+            .containsKey("kubectl.kubernetes.io/restartedAt");
+        assertThat(deployment.getStatus().getObservedGeneration()).as(name)
+            .isEqualTo(deployment.getMetadata().getGeneration());
+      });
+      String user = kubernetes.secrets().inNamespace("photobomb").withName(LocalRotation.WORKER_SECRET).get()
+          .getData().get("DATABASE_USER");
+      assertThat(new String(java.util.Base64.getDecoder().decode(user), StandardCharsets.UTF_8))
+          .isEqualTo("photobomb_app_b");
+    }
+
+    List<String> values = new java.util.ArrayList<>();
+    for (String secret : List.of(LocalRotation.DATABASE_PASSWORD, LocalRotation.JWT_SECRET, LocalRotation.B2_KEY,
+        LocalRotation.CLOUDFLARE_TOKEN)) {
+      google.secretManager().states(LocalGoogle.secretName(secret)).keySet().forEach(version -> google
+          .secretManager().value(LocalGoogle.secretName(secret), Long.toString(version)).ifPresent(values::add));
+    }
+    assertThat(values).hasSize(8);
+    List<String> shown = new java.util.ArrayList<>(terminal.lines());
+    rotated.forEach(answer -> shown.add(answer.json()));
+    assertThat(shown).anyMatch(line -> line.contains("step 12/12 disable-old-versions done"));
+    assertThat(shown).allSatisfy(line -> assertThat(values).noneMatch(line::contains));
   }
 
   private static List<CommandAnswers.Answer> sendAndAwait(LocalStack stack,
