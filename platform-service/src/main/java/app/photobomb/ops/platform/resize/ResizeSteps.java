@@ -143,17 +143,18 @@ final class ResizeSteps {
       if (asAsked(instance, command)) {
         return StepOutcome.done("already as asked: tier " + instance.getSettings().getTier());
       }
-      // a crash after the patch call lost its operation's name: find it rather than patch again (409 while it runs)
+      long readVersion = Long.parseLong(context.fact("settingsVersion").orElseThrow());
+      if (instance.getSettings().getSettingsVersion() != readVersion) {
+        return concurrentEdit(readVersion, instance.getSettings().getSettingsVersion());
+      }
+      // a crash after the patch call lost its operation's name: find it (running, or failed: the version is unchanged)
+      // rather than patch again (409 while it runs)
       Optional<String> readAt = context.fact(READ_AT);
       Optional<Operation> own = readAt.isEmpty() ? Optional.empty()
           : cloudSql.latestOperation(command.instance(), "UPDATE", Instant.parse(readAt.get()));
       if (own.isPresent()) {
         context.remember(OPERATION, own.get().getName());
         return await(own.get().getName());
-      }
-      long readVersion = Long.parseLong(context.fact("settingsVersion").orElseThrow());
-      if (instance.getSettings().getSettingsVersion() != readVersion) {
-        return concurrentEdit(readVersion, instance.getSettings().getSettingsVersion());
       }
       Settings changes = new Settings().setSettingsVersion(readVersion).setDatabaseFlags(mergedFlags(instance));
       if (command.tier() != null) {
