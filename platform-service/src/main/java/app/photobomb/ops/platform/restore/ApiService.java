@@ -3,6 +3,8 @@ package app.photobomb.ops.platform.restore;
 import app.photobomb.ops.platform.google.GoogleProperties;
 import com.google.cloud.run.v2.GetServiceRequest;
 import com.google.cloud.run.v2.IngressTraffic;
+import com.google.cloud.run.v2.Revision;
+import com.google.cloud.run.v2.RevisionsClient;
 import com.google.cloud.run.v2.Service;
 import com.google.cloud.run.v2.ServicesClient;
 import com.google.cloud.run.v2.TrafficTarget;
@@ -25,10 +27,13 @@ import org.springframework.stereotype.Component;
 class ApiService {
 
   private final ServicesClient services;
+  private final RevisionsClient revisions;
   private final String name;
 
-  ApiService(ServicesClient services, GoogleProperties google, RestoreProperties properties) {
+  ApiService(ServicesClient services, RevisionsClient revisions, GoogleProperties google,
+      RestoreProperties properties) {
     this.services = services;
+    this.revisions = revisions;
     this.name = "projects/" + google.project() + "/locations/" + google.region() + "/services/"
         + properties.apiService();
   }
@@ -44,6 +49,11 @@ class ApiService {
 
   Service get() {
     return services.getService(GetServiceRequest.newBuilder().setName(name).build());
+  }
+
+  /** One of its revisions by id ({@code photobomb-api-00003-ccc}). */
+  Revision revision(String id) {
+    return revisions.getRevision(name + "/revisions/" + id);
   }
 
   /** Sends the whole service (etag included, so a concurrent edit fails) and returns the update's operation name. */

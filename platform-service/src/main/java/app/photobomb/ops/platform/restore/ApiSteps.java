@@ -1,12 +1,14 @@
 package app.photobomb.ops.platform.restore;
 
 import app.photobomb.ops.common.events.BackupRestoreRequested;
+import app.photobomb.ops.platform.google.ServingTemplate;
 import app.photobomb.ops.platform.saga.Step;
 import app.photobomb.ops.platform.saga.StepContext;
 import app.photobomb.ops.platform.saga.StepOutcome;
 import com.google.cloud.run.v2.Container;
 import com.google.cloud.run.v2.EnvVar;
 import com.google.cloud.run.v2.IngressTraffic;
+import com.google.cloud.run.v2.Revision;
 import com.google.cloud.run.v2.RevisionTemplate;
 import com.google.cloud.run.v2.Service;
 import com.google.cloud.run.v2.TrafficTarget;
@@ -93,7 +95,8 @@ final class ApiSteps {
           .setPercent(100));
       // a second run after a crash finds its revision made already: only the traffic is sent again
       if (!service.getTemplate().getRevision().equals(revision)) {
-        updated.setTemplate(pointedAt(service.getTemplate(), revision, connection,
+        Revision serving = api.revision(ApiService.servingRevision(service));
+        updated.setTemplate(pointedAt(ServingTemplate.of(service, serving), revision, connection,
             context.fact("sourceConnectionName").orElse("")));
       }
       context.remember(OPERATION, api.update(updated.build()));

@@ -2,6 +2,7 @@ package app.photobomb.ops.platform.rotation;
 
 import static app.photobomb.ops.platform.rotation.SecretVersions.added;
 
+import app.photobomb.ops.platform.google.ServingTemplate;
 import app.photobomb.ops.platform.saga.Step;
 import app.photobomb.ops.platform.saga.StepContext;
 import app.photobomb.ops.platform.saga.StepOutcome;
@@ -69,8 +70,13 @@ final class DeploySteps {
           Map<String, Long> versions = new LinkedHashMap<>();
           rotation.secretIds().forEach(secret -> versions.put(secret, Long.parseLong(
               context.fact(added(secret)).orElseThrow())));
+          Optional<Revision> serving = rotation.api().revision(previous);
+          if (serving.isEmpty()) {
+            return StepOutcome.fail("revision " + previous + ", which served when the rotation began, is gone: "
+                + "route the traffic to the revision that should serve, then rotate again");
+          }
           Service service = rotation.api().service();
-          RotatedApi.Pinned pinned = RotatedApi.pin(service.getTemplate(), revision, versions);
+          RotatedApi.Pinned pinned = RotatedApi.pin(ServingTemplate.of(service, serving.get()), revision, versions);
           if (pinned.count() == 0) {
             return StepOutcome.done("no env var of " + rotation.api().serviceName() + " names a rotated secret ("
                 + versions.keySet() + "): no revision needed");

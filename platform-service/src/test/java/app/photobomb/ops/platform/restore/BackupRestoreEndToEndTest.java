@@ -33,6 +33,8 @@ import com.google.cloud.run.v2.Container;
 import com.google.cloud.run.v2.EnvVar;
 import com.google.cloud.run.v2.RevisionTemplate;
 import com.google.cloud.run.v2.Service;
+import com.google.cloud.run.v2.ServicesClient;
+import com.google.cloud.run.v2.UpdateServiceRequest;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -87,6 +89,8 @@ class BackupRestoreEndToEndTest {
   PayloadCodec codec;
   @Autowired
   ConfigurableEnvironment environment;
+  @Autowired
+  ServicesClient services;
 
   static {
     HEALTH.start();
@@ -184,6 +188,32 @@ class BackupRestoreEndToEndTest {
             "verify-health");
     assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_logs WHERE action LIKE 'platform.restore.%.done' "
         + "AND details->>'operationId' = ?", Long.class, id.toString())).isEqualTo(6);
+  }
+
+  @Test
+  void restoreAfterATrafficRollbackRunsTheServingRevisionsCodeOnTheRestoredInstance() throws Exception {
+    primary("prod-rolled-back");
+    SQL.seedBackup("prod-rolled-back", 41, "SUCCESSFUL", Instant.now().minus(Duration.ofMinutes(30)));
+    // a rollback leaves the traffic on the serving revision and the template on the release it left
+    String serving = ApiService.servingRevision(CLOUD_RUN.service(SERVICE).orElseThrow());
+    String servingImage = CLOUD_RUN.revisions(SERVICE).stream().filter(r -> r.getName().endsWith("/" + serving))
+        .findFirst().orElseThrow().getContainers(0).getImage();
+    Service current = CLOUD_RUN.service(SERVICE).orElseThrow();
+    RevisionTemplate bad = current.getTemplate().toBuilder().setRevision("photobomb-api-bad-" + UUID.randomUUID()
+        .toString().substring(0, 8)).setContainers(0, current.getTemplate().getContainers(0).toBuilder()
+        .setImage("photobomb/api:rolled-back")).build();
+    services.updateServiceAsync(UpdateServiceRequest.newBuilder().setService(current.toBuilder().setTemplate(bad)
+        .clearTraffic().addAllTraffic(ApiService.pinned(serving + "=100"))).build()).get();
+    assertThat(routing()).isEqualTo(serving + "=100");
+
+    UUID id = send(command("prod-rolled-back", null, false, false));
+    PlatformOperationCompleted completed = await(MessageCatalog.PLATFORM_OPERATION_COMPLETED, id);
+
+    String revision = completed.results().get("revision");
+    assertThat(CLOUD_RUN.revisions(SERVICE).stream().filter(r -> r.getName().endsWith("/" + revision)).findFirst()
+        .orElseThrow().getContainers(0).getImage()).as("the code that served before the restore")
+        .isEqualTo(servingImage).isNotEqualTo("photobomb/api:rolled-back");
+    assertThat(routing()).isEqualTo(revision + "=100");
   }
 
   @Test

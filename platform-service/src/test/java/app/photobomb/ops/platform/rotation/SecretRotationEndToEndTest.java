@@ -51,6 +51,10 @@ import com.google.cloud.run.v2.Container;
 import com.google.cloud.run.v2.EnvVar;
 import com.google.cloud.run.v2.EnvVarSource;
 import com.google.cloud.run.v2.Revision;
+import com.google.cloud.run.v2.Service;
+import com.google.cloud.run.v2.ServicesClient;
+import com.google.cloud.run.v2.UpdateServiceRequest;
+import com.google.protobuf.FieldMask;
 import com.google.cloud.run.v2.RevisionTemplate;
 import com.google.cloud.run.v2.SecretKeySelector;
 import com.google.cloud.run.v2.TrafficTarget;
@@ -172,6 +176,8 @@ class SecretRotationEndToEndTest {
   ConfigurableEnvironment environment;
   @Autowired
   StepFaults faults;
+  @Autowired
+  ServicesClient services;
 
   static {
     login.start();
@@ -384,6 +390,32 @@ class SecretRotationEndToEndTest {
     assertThat(calls("b2_create_key") - before.b2Creates()).as("b2_create_key across the restart").isEqualTo(1);
     assertThat(cloudflare.liveTokens()).hasSameSizeAs(before.tokens());
     assertThat(progress(id)).extracting(PlatformOperationProgressed::step).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void rotationAfterATrafficRollbackPinsTheServingRevisionsCodeNotTheRolledBackTemplate() throws Exception {
+    // a rollback leaves the traffic on an older revision and the service's template on the release it left
+    String serving = serving();
+    Revision servingRevision = cloudRun.revisions(API).stream().filter(r -> r.getName().endsWith("/" + serving))
+        .findFirst().orElseThrow();
+    Service service = cloudRun.service(API).orElseThrow();
+    RevisionTemplate bad = service.getTemplate().toBuilder().setRevision("photobomb-api-bad-" + UUID.randomUUID()
+        .toString().substring(0, 8)).setContainers(0, service.getTemplate().getContainers(0).toBuilder()
+        .setImage("photobomb/api:rolled-back")).build();
+    services.updateServiceAsync(UpdateServiceRequest.newBuilder().setService(Service.newBuilder().setName(API)
+        .setTemplate(bad).addTraffic(allTo(serving))).setUpdateMask(FieldMask.newBuilder().addPaths("template")
+        .addPaths("traffic")).build()).get();
+    assertThat(serving()).isEqualTo(serving);
+
+    UUID id = send(command(List.of(), false, true));
+    PlatformOperationCompleted completed = events.await(MessageCatalog.PLATFORM_OPERATION_COMPLETED, id);
+
+    String revision = completed.results().get("apiRevision");
+    Revision created = cloudRun.revisions(API).stream().filter(r -> r.getName().endsWith("/" + revision))
+        .findFirst().orElseThrow();
+    assertThat(created.getContainers(0).getImage()).as("the code that served before the rotation")
+        .isEqualTo(servingRevision.getContainers(0).getImage()).isNotEqualTo("photobomb/api:rolled-back");
+    assertThat(serving()).isEqualTo(revision);
   }
 
   @Test
