@@ -105,12 +105,25 @@ public class CloudSql {
         .max(Comparator.comparing(operation -> Instant.parse(operation.getInsertTime())));
   }
 
-  public Operation operation(String name) throws IOException {
-    return api.operations().get(project, name).execute();
+  /** The operation as a step awaits it: its status (PENDING, RUNNING, DONE) and, once done, its error in words. */
+  public Polled poll(String operationName) throws IOException {
+    Operation operation = api.operations().get(project, operationName).execute();
+    return new Polled(operation.getStatus(), "DONE".equals(operation.getStatus()) ? errorOf(operation) : null);
   }
 
-  /** A finished operation's error in words, null when it succeeded. */
-  public static String errorOf(Operation operation) {
+  /** A polled operation; {@code error} null unless it is done and failed. */
+  public record Polled(String status, String error) {
+
+    public boolean done() {
+      return "DONE".equals(status);
+    }
+
+    public boolean failed() {
+      return error != null;
+    }
+  }
+
+  private static String errorOf(Operation operation) {
     if (operation.getError() == null || operation.getError().getErrors() == null
         || operation.getError().getErrors().isEmpty()) {
       return null;

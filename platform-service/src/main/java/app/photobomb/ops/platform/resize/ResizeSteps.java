@@ -174,14 +174,13 @@ final class ResizeSteps {
     }
 
     private StepOutcome await(String name) throws Exception {
-      Operation operation = cloudSql.operation(name);
-      if (!"DONE".equals(operation.getStatus())) {
-        return StepOutcome.waitFor(properties.pollInterval(), "patch operation " + name + " " + operation.getStatus());
+      CloudSql.Polled operation = cloudSql.poll(name);
+      if (!operation.done()) {
+        return StepOutcome.waitFor(properties.pollInterval(), "patch operation " + name + " " + operation.status());
       }
-      String error = CloudSql.errorOf(operation);
-      if (error != null) {
-        return StepOutcome.fail("patch operation " + name + " failed (" + error + "); Cloud SQL kept the instance's "
-            + "settings: check them with gcloud sql instances describe " + command.instance());
+      if (operation.failed()) {
+        return StepOutcome.fail("patch operation " + name + " failed (" + operation.error() + "); Cloud SQL kept the "
+            + "instance's settings: check them with gcloud sql instances describe " + command.instance());
       }
       // an operation found by listing may be someone else's edit: done only if the instance is now as asked
       DatabaseInstance instance = cloudSql.instance(command.instance());

@@ -1,6 +1,7 @@
 package app.photobomb.ops.platform.restore;
 
 import app.photobomb.ops.common.events.BackupRestoreRequested;
+import app.photobomb.ops.platform.google.CloudRunService;
 import app.photobomb.ops.platform.google.ServingTemplate;
 import app.photobomb.ops.platform.saga.Step;
 import app.photobomb.ops.platform.saga.StepContext;
@@ -11,8 +12,7 @@ import com.google.cloud.run.v2.IngressTraffic;
 import com.google.cloud.run.v2.Revision;
 import com.google.cloud.run.v2.RevisionTemplate;
 import com.google.cloud.run.v2.Service;
-import com.google.cloud.run.v2.TrafficTarget;
-import com.google.cloud.run.v2.TrafficTargetAllocationType;
+import com.google.cloud.run.v2.UpdateServiceRequest;
 import com.google.cloud.run.v2.Volume;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -30,19 +30,23 @@ final class ApiSteps {
   }
 
   /** Polls the stored operation: done, waiting, or failed with Cloud Run's error. */
-  private static Optional<StepOutcome> awaited(ApiService api, RestoreProperties properties, StepContext context,
-      String fact, String what) {
+  private static Optional<StepOutcome> awaited(CloudRunService api, RestoreProperties properties,
+      StepContext context, String fact, String what) {
     Optional<String> operation = context.fact(fact);
     if (operation.isEmpty()) {
       return Optional.empty();
     }
-    Optional<ApiService.Outcome> outcome = api.poll(operation.get());
-    if (outcome.isEmpty()) {
+    CloudRunService.Polled polled = api.poll(operation.get());
+    if (!polled.done()) {
       return Optional.of(StepOutcome.waitFor(properties.pollInterval(), what + ": operation " + operation.get()));
     }
     context.forget(fact);
-    return outcome.get().error() == null ? Optional.empty()
-        : Optional.of(StepOutcome.fail(what + " failed: " + outcome.get().error()));
+    return polled.failed() ? Optional.of(StepOutcome.fail(what + " failed: " + polled.error())) : Optional.empty();
+  }
+
+  /** Sends the whole service (etag included, so a concurrent edit fails) and answers the update's operation name. */
+  private static String replace(CloudRunService api, Service.Builder service) {
+    return api.update(UpdateServiceRequest.newBuilder().setService(service).build());
   }
 
   /**
@@ -50,7 +54,7 @@ final class ApiSteps {
    * SQL volume), with all traffic on it. Undo: traffic back to the revisions that served before, and the template
    * back to the old instance (a revision that takes no traffic).
    */
-  record SwitchApi(ApiService api, RestoreProperties properties, BackupRestoreRequested command) implements Step {
+  record SwitchApi(CloudRunService api, RestoreProperties properties, BackupRestoreRequested command) implements Step {
 
     private static final String OPERATION = "switchOperation";
     private static final String UNDO_OPERATION = "switchBackOperation";
@@ -77,29 +81,29 @@ final class ApiSteps {
       }
       Service service = api.get();
       if (context.fact(PREVIOUS_ROUTING).isEmpty()) {
-        context.remember(PREVIOUS_ROUTING, ApiService.routing(service));
+        context.remember(PREVIOUS_ROUTING, CloudRunService.routing(service));
         databaseOf(service.getTemplate()).ifPresent(value -> context.remember(PREVIOUS_DATABASE, value));
-        context.result("previousRevision", ApiService.servingRevision(service));
+        context.result("previousRevision", CloudRunService.servingRevision(service));
         // committed before the switch: read again after a crash, the routing would already be the new revision's
-        return StepOutcome.waitFor(Duration.ZERO, "serving before the switch: " + ApiService.routing(service));
+        return StepOutcome.waitFor(Duration.ZERO, "serving before the switch: " + CloudRunService.routing(service));
       }
-      if (ApiService.routing(service).equals(revision + "=100")) {
+      if (CloudRunService.routing(service).equals(revision + "=100")) {
         context.result("revision", revision);
         context.result("rollbackInstance", command.instance());
         return StepOutcome.done("the API serves from revision " + revision + " (" + properties.databaseEnvVar() + "="
             + connection + "); rollback: traffic to " + context.fact(PREVIOUS_ROUTING).get() + " on "
             + command.instance());
       }
-      Service.Builder updated = service.toBuilder().clearTraffic().addTraffic(TrafficTarget.newBuilder()
-          .setType(TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION).setRevision(revision)
-          .setPercent(100));
+      Service.Builder updated = service.toBuilder().clearTraffic().addAllTraffic(CloudRunService.allTo(revision));
       // a second run after a crash finds its revision made already: only the traffic is sent again
       if (!service.getTemplate().getRevision().equals(revision)) {
-        Revision serving = api.revision(ApiService.servingRevision(service));
+        String servingId = CloudRunService.servingRevision(service);
+        Revision serving = api.revision(servingId).orElseThrow(() -> new IllegalStateException("revision "
+            + servingId + ", which serves " + api.name() + ", was not found"));
         updated.setTemplate(pointedAt(ServingTemplate.of(service, serving), revision, connection,
             context.fact("sourceConnectionName").orElse("")));
       }
-      context.remember(OPERATION, api.update(updated.build()));
+      context.remember(OPERATION, replace(api, updated));
       return StepOutcome.waitFor(properties.pollInterval(), "new revision " + revision + " on " + connection);
     }
 
@@ -155,16 +159,16 @@ final class ApiSteps {
       Optional<String> database = context.fact(PREVIOUS_DATABASE);
       // the template too, so that the next deployment (built from it) does not move to the restored instance
       boolean templateBack = database.isEmpty() || databaseOf(service.getTemplate()).equals(database);
-      if (ApiService.routing(service).equals(previous.get()) && templateBack) {
+      if (CloudRunService.routing(service).equals(previous.get()) && templateBack) {
         return StepOutcome.done("traffic back on " + previous.get() + " (" + command.instance() + "), template "
             + properties.databaseEnvVar() + " " + database.orElse("unchanged"));
       }
-      Service.Builder back = service.toBuilder().clearTraffic().addAllTraffic(ApiService.pinned(previous.get()));
+      Service.Builder back = service.toBuilder().clearTraffic().addAllTraffic(CloudRunService.pinned(previous.get()));
       if (!templateBack) {
         back.setTemplate(pointedAt(service.getTemplate(), "", database.get(),
             context.fact(SqlSteps.NEW_CONNECTION).orElse("")));
       }
-      context.remember(UNDO_OPERATION, api.update(back.build()));
+      context.remember(UNDO_OPERATION, replace(api, back));
       return StepOutcome.waitFor(properties.pollInterval(), "moving traffic back to " + previous.get());
     }
 
@@ -175,7 +179,7 @@ final class ApiSteps {
   }
 
   /** Sets the API's ingress: closed ({@code INGRESS_TRAFFIC_NONE}, the runbook's --no-traffic) or as it was. */
-  record Ingress(ApiService api, RestoreProperties properties, boolean close) implements Step {
+  record Ingress(CloudRunService api, RestoreProperties properties, boolean close) implements Step {
 
     private static final String PREVIOUS = "previousIngress";
 
@@ -197,8 +201,8 @@ final class ApiSteps {
         // committed before closing: read again after a crash, it would be NONE, and reopen-api would keep it closed
         return StepOutcome.waitFor(Duration.ZERO, "ingress before closing: " + context.fact(PREVIOUS).get());
       }
-      return set(context, close ? IngressTraffic.INGRESS_TRAFFIC_NONE
-          : ApiService.ingress(context.fact(PREVIOUS).orElse(IngressTraffic.INGRESS_TRAFFIC_ALL.name())), "ingress");
+      return set(context, close ? IngressTraffic.INGRESS_TRAFFIC_NONE : IngressTraffic.valueOf(
+          context.fact(PREVIOUS).orElse(IngressTraffic.INGRESS_TRAFFIC_ALL.name())), "ingress");
     }
 
     private StepOutcome set(StepContext context, IngressTraffic wanted, String fact) throws Exception {
@@ -210,7 +214,7 @@ final class ApiSteps {
       if (service.getIngress() == wanted) {
         return StepOutcome.done("ingress of " + api.name() + " is " + wanted);
       }
-      context.remember(fact + "Operation", api.update(service.toBuilder().setIngress(wanted).build()));
+      context.remember(fact + "Operation", replace(api, service.toBuilder().setIngress(wanted)));
       return StepOutcome.waitFor(properties.pollInterval(), "setting ingress " + wanted);
     }
 
@@ -223,7 +227,7 @@ final class ApiSteps {
     public StepOutcome undo(StepContext context) throws Exception {
       Optional<String> previous = context.fact(PREVIOUS);
       return previous.isEmpty() ? StepOutcome.done("the API was never closed")
-          : set(context, ApiService.ingress(previous.get()), "undoIngress");
+          : set(context, IngressTraffic.valueOf(previous.get()), "undoIngress");
     }
   }
 

@@ -3,10 +3,14 @@ package app.photobomb.ops.platform.restore;
 import app.photobomb.ops.common.events.BackupRestoreRequested;
 import app.photobomb.ops.common.events.MessageCatalog;
 import app.photobomb.ops.common.events.MessageType;
+import app.photobomb.ops.platform.google.CloudRunService;
 import app.photobomb.ops.platform.google.CloudSql;
+import app.photobomb.ops.platform.google.GoogleProperties;
 import app.photobomb.ops.platform.saga.Plan;
 import app.photobomb.ops.platform.saga.Saga;
 import com.google.api.services.sqladmin.model.BackupRun;
+import com.google.cloud.run.v2.RevisionsClient;
+import com.google.cloud.run.v2.ServicesClient;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,14 +28,15 @@ import org.springframework.stereotype.Component;
 public class BackupRestoreSaga implements Saga<BackupRestoreRequested> {
 
   private final CloudSql cloudSql;
-  private final ApiService api;
+  private final CloudRunService api;
   private final Validation validation;
   private final RestoreProperties properties;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  BackupRestoreSaga(CloudSql cloudSql, ApiService api, Validation validation, RestoreProperties properties) {
+  BackupRestoreSaga(CloudSql cloudSql, ServicesClient services, RevisionsClient revisions, GoogleProperties google,
+      Validation validation, RestoreProperties properties) {
     this.cloudSql = cloudSql;
-    this.api = api;
+    this.api = new CloudRunService(services, revisions, google, properties.apiService());
     this.validation = validation;
     this.properties = properties;
   }

@@ -60,17 +60,6 @@ final class SqlSteps {
     return Instant.parse(context.fact(STARTED_AT).orElseThrow());
   }
 
-  /** A finished Cloud SQL operation; {@code error} null when it succeeded. */
-  record Finished(String error) {
-  }
-
-  /** Polls a Cloud SQL operation: empty while it runs. */
-  static Optional<Finished> finished(CloudSql cloudSql, String operationName) throws Exception {
-    Operation operation = cloudSql.operation(operationName);
-    return "DONE".equals(operation.getStatus()) ? Optional.of(new Finished(CloudSql.errorOf(operation)))
-        : Optional.empty();
-  }
-
   /** Reads the source and chooses the backup; the source's schema version is read now, before anything changes. */
   record ChooseBackup(CloudSql cloudSql, Validation validation, RestoreProperties properties,
       BackupRestoreRequested command) implements Step {
@@ -147,12 +136,12 @@ final class SqlSteps {
       String name = newInstanceName(command, context);
       Optional<String> started = context.fact(OPERATION);
       if (started.isPresent()) {
-        Optional<Finished> done = finished(cloudSql, started.get());
-        if (done.isEmpty()) {
+        CloudSql.Polled polled = cloudSql.poll(started.get());
+        if (!polled.done()) {
           return StepOutcome.waitFor(properties.pollInterval(), "creating " + name);
         }
-        if (done.get().error() != null) {
-          return StepOutcome.fail("creating " + name + " failed (" + done.get().error() + "); nothing was restored and "
+        if (polled.failed()) {
+          return StepOutcome.fail("creating " + name + " failed (" + polled.error() + "); nothing was restored and "
               + command.instance() + " is unchanged: send the command again with a new operationId");
         }
         return created(context, cloudSql.instance(name), "created ");
@@ -229,11 +218,11 @@ final class SqlSteps {
       List<String> deleting = new ArrayList<>();
       for (String replica : String.valueOf(context.fact("replicas").orElse("")).split(",")) {
         if (!replica.isEmpty()) {
-          Optional<Finished> done = finished(cloudSql, context.fact(OPERATION_PREFIX + replica).orElseThrow());
-          if (done.isEmpty()) {
+          CloudSql.Polled polled = cloudSql.poll(context.fact(OPERATION_PREFIX + replica).orElseThrow());
+          if (!polled.done()) {
             deleting.add(replica);
-          } else if (done.get().error() != null) {
-            return StepOutcome.fail("deleting read replica " + replica + " failed (" + done.get().error() + "); "
+          } else if (polled.failed()) {
+            return StepOutcome.fail("deleting read replica " + replica + " failed (" + polled.error() + "); "
                 + command.instance() + " is not restored: delete it by hand, then send the command again");
           }
         }
@@ -305,13 +294,13 @@ final class SqlSteps {
         return StepOutcome.waitFor(properties.pollInterval(), "restoring backup run " + backupRunId + " into "
             + target + ": operation " + operation.getName());
       }
-      Optional<Finished> done = finished(cloudSql, started.get());
-      if (done.isEmpty()) {
+      CloudSql.Polled polled = cloudSql.poll(started.get());
+      if (!polled.done()) {
         return StepOutcome.waitFor(properties.pollInterval(), "restoring backup run " + backupRunId + " into " + target);
       }
-      if (done.get().error() != null) {
+      if (polled.failed()) {
         return StepOutcome.fail("restoring backup run " + backupRunId + " into " + target + " failed ("
-            + done.get().error() + ")" + (inPlace ? "" : "; the new instance " + target + " is kept for inspection "
+            + polled.error() + ")" + (inPlace ? "" : "; the new instance " + target + " is kept for inspection "
             + "(gcloud sql instances delete " + target + " when done); the API still uses " + command.instance()));
       }
       return StepOutcome.done("backup run " + backupRunId + " of " + command.instance() + " restored into " + target);

@@ -3,11 +3,15 @@ package app.photobomb.ops.platform.rollback;
 import app.photobomb.ops.common.events.DeploymentRollbackRequested;
 import app.photobomb.ops.common.events.MessageCatalog;
 import app.photobomb.ops.common.events.MessageType;
+import app.photobomb.ops.platform.google.CloudRunService;
+import app.photobomb.ops.platform.google.GoogleProperties;
 import app.photobomb.ops.platform.kubernetes.KubernetesProperties;
 import app.photobomb.ops.platform.saga.Plan;
 import app.photobomb.ops.platform.saga.Saga;
 import app.photobomb.ops.platform.saga.Step;
+import com.google.cloud.run.v2.RevisionsClient;
 import com.google.cloud.run.v2.Service;
+import com.google.cloud.run.v2.ServicesClient;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,15 +25,16 @@ import org.springframework.stereotype.Component;
 @Component
 public class DeploymentRollbackSaga implements Saga<DeploymentRollbackRequested> {
 
-  private final CloudRunTraffic cloudRun;
+  private final CloudRunService cloudRun;
   private final KubernetesClient kubernetes;
   private final KubernetesProperties kubernetesProperties;
   private final ReleaseHealth health;
   private final RollbackProperties properties;
 
-  DeploymentRollbackSaga(CloudRunTraffic cloudRun, KubernetesClient kubernetes,
-      KubernetesProperties kubernetesProperties, ReleaseHealth health, RollbackProperties properties) {
-    this.cloudRun = cloudRun;
+  DeploymentRollbackSaga(ServicesClient services, RevisionsClient revisions, GoogleProperties google,
+      KubernetesClient kubernetes, KubernetesProperties kubernetesProperties, ReleaseHealth health,
+      RollbackProperties properties) {
+    this.cloudRun = new CloudRunService(services, revisions, google, properties.service());
     this.kubernetes = kubernetes;
     this.kubernetesProperties = kubernetesProperties;
     this.health = health;
@@ -66,10 +71,10 @@ public class DeploymentRollbackSaga implements Saga<DeploymentRollbackRequested>
   public List<String> notes(DeploymentRollbackRequested command, Plan plan) {
     List<String> notes = new ArrayList<>();
     try {
-      Service service = cloudRun.service();
-      notes.add("serving now: " + CloudRunTraffic.describe(service) + " of " + cloudRun.serviceName());
+      Service service = cloudRun.get();
+      notes.add("serving now: " + TrafficSteps.describe(service) + " of " + cloudRun.name());
     } catch (RuntimeException e) {
-      notes.add("the service " + cloudRun.serviceName() + " could not be read (" + e.getMessage() + ")");
+      notes.add("the service " + cloudRun.name() + " could not be read (" + e.getMessage() + ")");
     }
     notes.add("verification: " + checks(command) + " checks, one every " + properties.checkInterval() + " ("
         + duration(command) + "); more than " + properties.failureLimit() + " failed checks fail it");

@@ -2,13 +2,16 @@ package app.photobomb.ops.platform.rotation;
 
 import static app.photobomb.ops.platform.rotation.SecretVersions.added;
 
+import app.photobomb.ops.platform.google.CloudRunService;
 import app.photobomb.ops.platform.google.ServingTemplate;
 import app.photobomb.ops.platform.saga.Step;
 import app.photobomb.ops.platform.saga.StepContext;
 import app.photobomb.ops.platform.saga.StepOutcome;
 import com.google.cloud.run.v2.Revision;
+import com.google.cloud.run.v2.RevisionTemplate;
 import com.google.cloud.run.v2.Service;
-import com.google.longrunning.Operation;
+import com.google.cloud.run.v2.UpdateServiceRequest;
+import com.google.protobuf.FieldMask;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,7 +45,7 @@ final class DeploySteps {
 
     @Override
     public String resource() {
-      return "cloud run service " + rotation.api().serviceName() + ": a revision pinned to the new versions, then "
+      return "cloud run service " + rotation.api().name() + ": a revision pinned to the new versions, then "
           + "100% of the traffic to it";
     }
 
@@ -75,13 +78,13 @@ final class DeploySteps {
             return StepOutcome.fail("revision " + previous + ", which served when the rotation began, is gone: "
                 + "route the traffic to the revision that should serve, then rotate again");
           }
-          Service service = rotation.api().service();
-          RotatedApi.Pinned pinned = RotatedApi.pin(ServingTemplate.of(service, serving.get()), revision, versions);
+          Service service = rotation.api().get();
+          PinnedTemplate pinned = PinnedTemplate.of(ServingTemplate.of(service, serving.get()), revision, versions);
           if (pinned.count() == 0) {
-            return StepOutcome.done("no env var of " + rotation.api().serviceName() + " names a rotated secret ("
+            return StepOutcome.done("no env var of " + rotation.api().name() + " names a rotated secret ("
                 + versions.keySet() + "): no revision needed");
           }
-          String operation = rotation.api().deploy(pinned.template(), previous);
+          String operation = rotation.api().update(deploy(pinned.template(), previous));
           context.remember(REVISION, revision);
           context.remember(DEPLOY, operation);
           return StepOutcome.waitFor(rotation.properties().pollInterval(), "deploying " + revision + " ("
@@ -96,11 +99,11 @@ final class DeploySteps {
         }
       }
       Optional<Revision> created = rotation.api().revision(revision);
-      if (created.isEmpty() || !RotatedApi.isReady(created.get())) {
+      if (created.isEmpty() || !CloudRunService.isReady(created.get())) {
         return StepOutcome.fail("revision " + revision + " is not ready: its logs say why (gcloud run revisions "
             + "describe " + revision + "); the traffic stays on " + previous);
       }
-      String operation = rotation.api().route(revision);
+      String operation = rotation.api().updateTraffic(CloudRunService.allTo(revision));
       context.remember(ROUTE, operation);
       return StepOutcome.waitFor(rotation.properties().pollInterval(), revision + " ready; routing all traffic to it: "
           + "operation " + operation);
@@ -108,21 +111,28 @@ final class DeploySteps {
 
     /** Empty when the operation is done well; else the outcome to answer (still running, or failed). */
     private Optional<StepOutcome> await(String name, String what) {
-      Operation operation = rotation.api().operation(name);
-      if (!operation.getDone()) {
+      CloudRunService.Polled operation = rotation.api().poll(name);
+      if (!operation.done()) {
         return Optional.of(StepOutcome.waitFor(rotation.properties().pollInterval(), what + ": operation " + name
             + " running"));
       }
-      if (operation.hasError()) {
-        return Optional.of(StepOutcome.fail(what + " failed (operation " + name + ": "
-            + operation.getError().getMessage() + "); the new secret versions are disabled again and the traffic "
-            + "goes back to the revision that served before"));
+      if (operation.failed()) {
+        return Optional.of(StepOutcome.fail(what + " failed (operation " + name + ": " + operation.error()
+            + "); the new secret versions are disabled again and the traffic goes back to the revision that served "
+            + "before"));
       }
       return Optional.empty();
     }
 
+    /** The new revision with the traffic kept on {@code serving} (it moves only once the revision is ready). */
+    private UpdateServiceRequest deploy(RevisionTemplate template, String serving) {
+      return UpdateServiceRequest.newBuilder().setService(Service.newBuilder().setName(rotation.api().name())
+          .setTemplate(template).addAllTraffic(CloudRunService.allTo(serving)))
+          .setUpdateMask(FieldMask.newBuilder().addPaths("template").addPaths("traffic")).build();
+    }
+
     private String revisionId() {
-      return rotation.api().serviceId() + "-rotation-" + rotation.command().operationId().toString().substring(0, 8);
+      return rotation.api().id() + "-rotation-" + rotation.command().operationId().toString().substring(0, 8);
     }
 
     @Override
@@ -138,21 +148,21 @@ final class DeploySteps {
       String previous = context.fact(Rotation.PREVIOUS_REVISION).orElseThrow();
       Optional<String> restoring = context.fact(RESTORE);
       if (restoring.isPresent()) {
-        Operation operation = rotation.api().operation(restoring.get());
-        if (!operation.getDone()) {
+        CloudRunService.Polled operation = rotation.api().poll(restoring.get());
+        if (!operation.done()) {
           return StepOutcome.waitFor(rotation.properties().pollInterval(), "routing the traffic back to " + previous);
         }
-        if (operation.hasError()) {
+        if (operation.failed()) {
           return StepOutcome.fail("routing the traffic back to " + previous + " failed ("
-              + operation.getError().getMessage() + "): gcloud run services update-traffic "
-              + rotation.api().serviceId() + " --to-revisions=" + previous + "=100");
+              + operation.error() + "): gcloud run services update-traffic "
+              + rotation.api().id() + " --to-revisions=" + previous + "=100");
         }
         return StepOutcome.done("100% of the traffic back on " + previous);
       }
-      if (rotation.api().service().getTrafficList().equals(RotatedApi.allTo(previous))) {
+      if (rotation.api().get().getTrafficList().equals(CloudRunService.allTo(previous))) {
         return StepOutcome.done("the traffic is on " + previous + " (it never moved)");
       }
-      String operation = rotation.api().route(previous);
+      String operation = rotation.api().updateTraffic(CloudRunService.allTo(previous));
       context.remember(RESTORE, operation);
       return StepOutcome.waitFor(rotation.properties().pollInterval(), "routing the traffic back to " + previous
           + ": operation " + operation);

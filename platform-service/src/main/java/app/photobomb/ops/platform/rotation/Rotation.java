@@ -1,6 +1,7 @@
 package app.photobomb.ops.platform.rotation;
 
 import app.photobomb.ops.common.events.SecretRotationRequested;
+import app.photobomb.ops.platform.google.CloudRunService;
 import app.photobomb.ops.platform.google.CloudSql;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -9,7 +10,7 @@ import java.util.List;
 
 /** One rotation as its steps see it: the command, which secrets it rotates, and the clients of their stores. */
 record Rotation(SecretRotationRequested command, RotationProperties properties, SecretVersions secrets,
-    CloudSql cloudSql, B2Keys b2, CloudflareTokens cloudflare, RotatedApi api, WorkerRollout workers) {
+    CloudSql cloudSql, B2Keys b2, CloudflareTokens cloudflare, CloudRunService api, WorkerRollout workers) {
 
   static final String DATABASE = "database";
   static final String JWT = "jwt";

@@ -3,10 +3,14 @@ package app.photobomb.ops.platform.rotation;
 import app.photobomb.ops.common.events.MessageCatalog;
 import app.photobomb.ops.common.events.MessageType;
 import app.photobomb.ops.common.events.SecretRotationRequested;
+import app.photobomb.ops.platform.google.CloudRunService;
 import app.photobomb.ops.platform.google.CloudSql;
+import app.photobomb.ops.platform.google.GoogleProperties;
 import app.photobomb.ops.platform.saga.Plan;
 import app.photobomb.ops.platform.saga.Saga;
 import app.photobomb.ops.platform.saga.Step;
+import com.google.cloud.run.v2.RevisionsClient;
+import com.google.cloud.run.v2.ServicesClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,17 +29,18 @@ public class SecretRotationSaga implements Saga<SecretRotationRequested> {
   private final CloudSql cloudSql;
   private final B2Keys b2;
   private final CloudflareTokens cloudflare;
-  private final RotatedApi api;
+  private final CloudRunService api;
   private final WorkerRollout workers;
 
   SecretRotationSaga(RotationProperties properties, SecretVersions secrets, CloudSql cloudSql, B2Keys b2,
-      CloudflareTokens cloudflare, RotatedApi api, WorkerRollout workers) {
+      CloudflareTokens cloudflare, ServicesClient services, RevisionsClient revisions, GoogleProperties google,
+      WorkerRollout workers) {
     this.properties = properties;
     this.secrets = secrets;
     this.cloudSql = cloudSql;
     this.b2 = b2;
     this.cloudflare = cloudflare;
-    this.api = api;
+    this.api = new CloudRunService(services, revisions, google, properties.service());
     this.workers = workers;
   }
 

@@ -3,6 +3,7 @@ package app.photobomb.ops.platform.rotation;
 import static app.photobomb.ops.platform.rotation.SecretVersions.added;
 import static app.photobomb.ops.platform.rotation.SecretVersions.before;
 
+import app.photobomb.ops.platform.google.CloudRunService;
 import app.photobomb.ops.platform.google.CloudSql;
 import app.photobomb.ops.platform.saga.Step;
 import app.photobomb.ops.platform.saga.StepContext;
@@ -40,7 +41,7 @@ final class SecretSteps {
     @Override
     public String resource() {
       return "secret manager " + String.join(", ", rotation.secretIds()) + "; cloud run service "
-          + rotation.api().serviceName();
+          + rotation.api().name();
     }
 
     @Override
@@ -95,9 +96,9 @@ final class SecretSteps {
         context.remember(Rotation.OLD_TOKEN, id.get());
         detail.add("Cloudflare token " + id.get());
       }
-      Service service = rotation.api().service();
-      context.remember(Rotation.PREVIOUS_REVISION, RotatedApi.serving(service));
-      detail.add("API revision " + RotatedApi.serving(service));
+      Service service = rotation.api().get();
+      context.remember(Rotation.PREVIOUS_REVISION, CloudRunService.servingRevision(service));
+      detail.add("API revision " + CloudRunService.servingRevision(service));
       return StepOutcome.done(String.join("; ", detail));
     }
   }
@@ -138,15 +139,14 @@ final class SecretSteps {
         return StepOutcome.waitFor(rotation.properties().pollInterval(), "setting the password of " + idle
             + " (" + database.passwordSecret() + "@" + version + "): operation " + operation.getName());
       }
-      Operation operation = rotation.cloudSql().operation(started.get());
-      if (!"DONE".equals(operation.getStatus())) {
+      CloudSql.Polled polled = rotation.cloudSql().poll(started.get());
+      if (!polled.done()) {
         return StepOutcome.waitFor(rotation.properties().pollInterval(), "operation " + started.get() + " "
-            + operation.getStatus());
+            + polled.status());
       }
-      String error = CloudSql.errorOf(operation);
-      if (error != null) {
+      if (polled.failed()) {
         return StepOutcome.fail("setting the password of " + idle + " failed (operation " + started.get() + ": "
-            + error + "); the live user is untouched: check the instance, then rotate again");
+            + polled.error() + "); the live user is untouched: check the instance, then rotate again");
       }
       return StepOutcome.done("password of " + idle + " set from " + database.passwordSecret() + "@" + version);
     }
@@ -159,7 +159,7 @@ final class SecretSteps {
     @Override
     public StepOutcome undo(StepContext context) throws Exception {
       Optional<String> started = started(context);
-      if (started.isPresent() && !"DONE".equals(rotation.cloudSql().operation(started.get()).getStatus())) {
+      if (started.isPresent() && !rotation.cloudSql().poll(started.get()).done()) {
         // the instance takes one operation at a time: the next rotation would be refused while it runs
         return StepOutcome.waitFor(rotation.properties().pollInterval(), "waiting for operation " + started.get()
             + " (the idle user's password) to end before undoing");

@@ -18,6 +18,7 @@ import app.photobomb.ops.common.events.PlatformOperationRolledBack;
 import app.photobomb.ops.common.messaging.PayloadCodec;
 import app.photobomb.ops.common.messaging.TestCommands;
 import app.photobomb.ops.platform.PlatformServiceApplication;
+import app.photobomb.ops.platform.google.CloudRunService;
 import app.photobomb.ops.platform.saga.StepFaults;
 import app.photobomb.ops.testsupport.DatabaseRole;
 import app.photobomb.ops.testsupport.KafkaTestClient;
@@ -195,7 +196,7 @@ class BackupRestoreEndToEndTest {
     primary("prod-rolled-back");
     SQL.seedBackup("prod-rolled-back", 41, "SUCCESSFUL", Instant.now().minus(Duration.ofMinutes(30)));
     // a rollback leaves the traffic on the serving revision and the template on the release it left
-    String serving = ApiService.servingRevision(CLOUD_RUN.service(SERVICE).orElseThrow());
+    String serving = CloudRunService.servingRevision(CLOUD_RUN.service(SERVICE).orElseThrow());
     String servingImage = CLOUD_RUN.revisions(SERVICE).stream().filter(r -> r.getName().endsWith("/" + serving))
         .findFirst().orElseThrow().getContainers(0).getImage();
     Service current = CLOUD_RUN.service(SERVICE).orElseThrow();
@@ -203,7 +204,7 @@ class BackupRestoreEndToEndTest {
         .toString().substring(0, 8)).setContainers(0, current.getTemplate().getContainers(0).toBuilder()
         .setImage("photobomb/api:rolled-back")).build();
     services.updateServiceAsync(UpdateServiceRequest.newBuilder().setService(current.toBuilder().setTemplate(bad)
-        .clearTraffic().addAllTraffic(ApiService.pinned(serving + "=100"))).build()).get();
+        .clearTraffic().addAllTraffic(CloudRunService.pinned(serving + "=100"))).build()).get();
     assertThat(routing()).isEqualTo(serving + "=100");
 
     UUID id = send(command("prod-rolled-back", null, false, false));
@@ -278,7 +279,7 @@ class BackupRestoreEndToEndTest {
         .anyMatch(detail -> detail.contains("is INGRESS_TRAFFIC_NONE"));
     Service after = CLOUD_RUN.service(SERVICE).orElseThrow();
     assertThat(after.getIngress()).isEqualTo(before.getIngress());
-    assertThat(ApiService.routing(after)).isEqualTo(ApiService.routing(before));
+    assertThat(CloudRunService.routing(after)).isEqualTo(CloudRunService.routing(before));
   }
 
   @Test
@@ -505,7 +506,8 @@ class BackupRestoreEndToEndTest {
 
     assertTerminal(id, step, compensated);
     assertThat(CLOUD_RUN.service(SERVICE).orElseThrow().getIngress()).isEqualTo(before.getIngress());
-    assertThat(ApiService.routing(CLOUD_RUN.service(SERVICE).orElseThrow())).isEqualTo(ApiService.routing(before));
+    assertThat(CloudRunService.routing(CLOUD_RUN.service(SERVICE).orElseThrow()))
+        .isEqualTo(CloudRunService.routing(before));
   }
 
   private void assertTerminal(UUID id, String step, List<String> compensated) {
@@ -571,7 +573,7 @@ class BackupRestoreEndToEndTest {
   }
 
   private static String routing() {
-    return ApiService.routing(CLOUD_RUN.service(SERVICE).orElseThrow());
+    return CloudRunService.routing(CLOUD_RUN.service(SERVICE).orElseThrow());
   }
 
   private int mutatingSqlCalls() {
