@@ -1,0 +1,39 @@
+package app.photobomb.ops.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code photobomb-ops}: the on-call engineer's command line. Each subcommand publishes one command to Kafka, as
+ * the photobomb API or another system would, follows its correlation id to the terminal event and exits with a
+ * code a script can use ({@link ExitCode}).
+ */
+@Command(name = "photobomb-ops", mixinStandardHelpOptions = true, version = "photobomb-ops 0.1.0",
+    description = "Runs the photobomb runbook's tasks through the photobomb-ops services.",
+    subcommands = {CommandLine.HelpCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:completed", "1:the task failed (its reason is printed)", "2:bad input, nothing published",
+        "3:no terminal event within --wait"})
+public final class PhotobombOps {
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs one command line and returns its exit code (tests call this instead of main). */
+  public static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
+  static CommandLine commandLine() {
+    return new CommandLine(new PhotobombOps())
+        .setExitCodeExceptionMapper(ExitCode::of)
+        .setParameterExceptionHandler((e, args) -> {
+          e.getCommandLine().getErr().println(e.getMessage());
+          CommandLine.UnmatchedArgumentException.printSuggestions(e, e.getCommandLine().getErr());
+          e.getCommandLine().usage(e.getCommandLine().getErr());
+          return ExitCode.BAD_INPUT;
+        });
+  }
+}
