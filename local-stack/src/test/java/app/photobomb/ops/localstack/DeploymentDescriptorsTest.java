@@ -8,31 +8,24 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
 
 /** Keeps docker-compose.yml and the Kafka Connect connector in step with the modules they deploy. */
 class DeploymentDescriptorsTest {
 
-  /** Surefire runs in the module directory, so the repository root is its parent. */
-  private static final Path ROOT = Path.of("..");
-  private static final List<String> SERVICE_MODULES =
-      List.of("export-service", "deletion-service", "reprocess-service", "scaling-service", "cdn-service",
-          "thumbnail-worker", "platform-service");
+  private static final Path ROOT = ServiceSettings.ROOT;
+  private static final List<String> SERVICE_MODULES = ServiceSettings.SERVICE_MODULES;
   private static final Set<String> REQUIRED_ENVIRONMENT = Set.of("SPRING_DATASOURCE_URL",
       "SPRING_DATASOURCE_USERNAME", "SPRING_DATASOURCE_PASSWORD", "SPRING_KAFKA_BOOTSTRAP_SERVERS",
       "PHOTOBOMB_MESSAGING_TOPIC_PREFIX");
-  /** Property families that are bound without a key in the defaults files. */
-  private static final List<String> BOUND_PREFIXES = List.of("photobomb.messaging.", "spring.data.redis.");
+  /** Compose gives every service the one shared environment (x-service-environment), Redis included. */
+  private static final Set<String> SHARED_ENVIRONMENT = Set.of("SPRING_DATA_REDIS_URL");
   private static final Pattern PROJECT_VERSION =
       Pattern.compile("</parent>.*?<version>([^<]+)</version>", Pattern.DOTALL);
   private static final Pattern ARTIFACT_ID =
@@ -48,7 +41,7 @@ class DeploymentDescriptorsTest {
       assertThat(services).as("compose services").containsKey(module);
       Map<String, Object> service = map(services.get(module));
       assertThat(service.get("image")).as(module + " image").isEqualTo(imageName(module, version));
-      String port = serverPort(module);
+      String port = ServiceSettings.of(module).serverPort();
       assertThat(list(service.get("ports"))).as(module + " ports").contains(port + ":" + port);
       assertEnvironment(module, map(service.get("environment")));
     }
@@ -68,7 +61,7 @@ class DeploymentDescriptorsTest {
   @Test
   void kafkaConnectConnectorHasTheEmbeddedRelaysConfiguration() throws IOException {
     Properties relay = relayProperties();
-    Map<String, Object> connector = yaml(ROOT.resolve("deploy/kafka-connect/outbox-connector.json"));
+    Map<String, Object> connector = ServiceSettings.yaml(ROOT.resolve("deploy/kafka-connect/outbox-connector.json"));
     Map<String, Object> config = map(connector.get("config"));
 
     assertThat(connector.get("name")).isEqualTo("photobomb-outbox");
@@ -78,49 +71,17 @@ class DeploymentDescriptorsTest {
     }
   }
 
-  private static void assertEnvironment(String module, Map<String, Object> environment) throws IOException {
+  private static void assertEnvironment(String module, Map<String, Object> environment) {
     assertThat(environment).as(module + " environment")
         .containsKeys(REQUIRED_ENVIRONMENT.toArray(String[]::new));
-    Set<String> known = knownProperties(module);
+    ServiceSettings settings = ServiceSettings.of(module);
     assertThat(environment.keySet()).as(module + " environment variables the service reads")
-        .allSatisfy(key -> assertThat(isBound(key, known)).as(key + " binds a property of " + module).isTrue());
+        .allSatisfy(key -> assertThat(SHARED_ENVIRONMENT.contains(key) || settings.reads(key))
+            .as(key + " binds a property of " + module).isTrue());
     String datasourceUrl = String.valueOf(environment.get("SPRING_DATASOURCE_URL"));
     assertThat(URI.create(datasourceUrl.substring("jdbc:".length())).getHost()).as(module + " database host")
         .isEqualTo("postgres");
     assertThat(environment.get("SPRING_KAFKA_BOOTSTRAP_SERVERS")).as(module + " Kafka").isEqualTo("kafka:9092");
-  }
-
-  private static boolean isBound(String environmentVariable, Set<String> knownProperties) {
-    String property = environmentVariable.toLowerCase(Locale.ROOT).replace('_', '.');
-    return knownProperties.contains(property) || BOUND_PREFIXES.stream().anyMatch(property::startsWith);
-  }
-
-  /** The module's properties (shared defaults plus its own config file) as environment variables bind them. */
-  private static Set<String> knownProperties(String module) throws IOException {
-    Map<String, Object> merged = new HashMap<>(
-        flatten(yaml(ROOT.resolve("common/src/main/resources/photobomb-service-defaults.yml"))));
-    merged.putAll(applicationProperties(module));
-    Set<String> known = new HashSet<>();
-    for (String key : merged.keySet()) {
-      known.add(key.replace('-', '.'));
-      known.add(key.replace("-", ""));
-    }
-    return known;
-  }
-
-  private static String serverPort(String module) throws IOException {
-    Object port = applicationProperties(module).get("server.port");
-    assertThat(port).as(module + " server.port").isNotNull();
-    return port.toString();
-  }
-
-  private static Map<String, Object> applicationProperties(String module) throws IOException {
-    return flatten(yaml(serviceConfigFile(module)));
-  }
-
-  /** The service's own config file, named after it (spring.config.name). */
-  private static Path serviceConfigFile(String module) {
-    return ROOT.resolve(module).resolve("src/main/resources").resolve(module + ".yml");
   }
 
   private static String imageName(String module, String version) throws IOException {
@@ -160,31 +121,11 @@ class DeploymentDescriptorsTest {
   }
 
   private static Map<String, Object> composeServices() throws IOException {
-    return map(yaml(ROOT.resolve("docker-compose.yml")).get("services"));
+    return map(ServiceSettings.yaml(ROOT.resolve("docker-compose.yml")).get("services"));
   }
 
-  /** Parses YAML, or JSON (which is YAML), into a map. */
-  private static Map<String, Object> yaml(Path file) throws IOException {
-    return map(new Yaml().load(Files.readString(file)));
-  }
-
-  /** Nested maps as dotted keys, e.g. {@code server.port}. */
-  private static Map<String, Object> flatten(Map<String, Object> tree) {
-    Map<String, Object> flat = new HashMap<>();
-    tree.forEach((key, value) -> {
-      if (value instanceof Map<?, ?> child) {
-        flatten(map(child)).forEach((childKey, childValue) -> flat.put(key + "." + childKey, childValue));
-      } else {
-        flat.put(key, value);
-      }
-    });
-    return flat;
-  }
-
-  @SuppressWarnings("unchecked")
   private static Map<String, Object> map(Object value) {
-    assertThat(value).isInstanceOf(Map.class);
-    return (Map<String, Object>) value;
+    return ServiceSettings.map(value);
   }
 
   @SuppressWarnings("unchecked")
