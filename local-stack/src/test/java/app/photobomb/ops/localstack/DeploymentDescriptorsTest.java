@@ -39,7 +39,7 @@ class DeploymentDescriptorsTest {
       Pattern.compile("</parent>.*?<artifactId>([^<]+)</artifactId>", Pattern.DOTALL);
   private static final Pattern IMAGE_NAME = Pattern.compile("<image>\\s*<name>([^<]+)</name>");
   /** Read by the images' health checker (Paketo's thc), not by Spring. */
-  private static final Set<String> HEALTH_CHECKER_ENVIRONMENT = Set.of("THC_PORT", "THC_PATH");
+  private static final Set<String> HEALTH_CHECKER_ENVIRONMENT = Set.of("THC_PORT", "THC_PATH", "THC_USE_LOOPBACK_ADDRESS");
   private static final List<String> SERVERS = List.of("kafka", "postgres", "redis", "kafka-connect");
   private static final String BIND_ADDRESS = "${PHOTOBOMB_BIND_ADDRESS:-127.0.0.1}";
   /** A release: at least major.minor, e.g. 17.11, 3.6.1.Final; never latest or a major version alone. */
