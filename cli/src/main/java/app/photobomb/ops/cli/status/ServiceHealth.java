@@ -8,6 +8,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,31 +35,47 @@ final class ServiceHealth {
     this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
   }
 
-  /** One row per service (null URL: not configured), then one per breaker of the services that answered. */
+  /**
+   * One row per service (null URL: not configured), then one per breaker of the services that answered; the
+   * services are asked at once.
+   */
   List<StatusRow> rows(Map<String, String> urls) {
-    List<StatusRow> services = new ArrayList<>();
-    List<StatusRow> breakers = new ArrayList<>();
-    urls.forEach((service, url) -> {
-      if (url == null) {
-        services.add(StatusRow.ok("service", service, "NOT CHECKED", "no URL: set --service-url " + service
-            + "=URL or " + service.toUpperCase().replace('-', '_') + "_URL"));
-        return;
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, urls.size()));
+    try {
+      List<CompletableFuture<List<StatusRow>>> answers = new ArrayList<>();
+      urls.forEach((service, url) -> answers.add(CompletableFuture.supplyAsync(() -> rows(service, url), pool)));
+      List<StatusRow> services = new ArrayList<>();
+      List<StatusRow> breakers = new ArrayList<>();
+      for (CompletableFuture<List<StatusRow>> answer : answers) {
+        List<StatusRow> rows = answer.join();
+        services.add(rows.get(0));
+        breakers.addAll(rows.subList(1, rows.size()));
       }
-      String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-      try {
-        HttpResponse<String> health = get(base + "/healthz");
-        Matcher status = STATUS.matcher(health.body());
-        String state = status.find() ? status.group(1) : "HTTP " + health.statusCode();
-        boolean up = health.statusCode() == 200 && state.equals("UP");
-        services.add(new StatusRow("service", service, state, base, up));
-      } catch (Exception e) {
-        services.add(StatusRow.unreachable("service", service, e));
-        return;
-      }
-      breakers.addAll(breakers(service, base));
-    });
-    services.addAll(breakers);
-    return services;
+      services.addAll(breakers);
+      return services;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** The service's health row first, then its breakers' rows. */
+  private List<StatusRow> rows(String service, String url) {
+    if (url == null) {
+      return List.of(StatusRow.ok("service", service, "NOT CHECKED", "no URL: set --service-url " + service
+          + "=URL or " + service.toUpperCase().replace('-', '_') + "_URL"));
+    }
+    String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    List<StatusRow> rows = new ArrayList<>();
+    try {
+      HttpResponse<String> health = get(base + "/healthz");
+      Matcher status = STATUS.matcher(health.body());
+      String state = status.find() ? status.group(1) : "HTTP " + health.statusCode();
+      rows.add(new StatusRow("service", service, state, base, health.statusCode() == 200 && state.equals("UP")));
+    } catch (Exception e) {
+      return List.of(StatusRow.unreachable("service", service, e));
+    }
+    rows.addAll(breakers(service, base));
+    return rows;
   }
 
   private List<StatusRow> breakers(String service, String base) {

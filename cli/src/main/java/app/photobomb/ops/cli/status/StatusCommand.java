@@ -8,8 +8,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -74,14 +79,30 @@ public final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // logging set up before the parts' threads, which would otherwise race to initialise it
+    LoggerFactory.getILoggerFactory();
     Duration timeout = Duration.ofSeconds(timeoutSeconds);
-    List<StatusRow> rows = new ArrayList<>(new ServiceHealth(timeout).rows(serviceUrls()));
-    rows.addAll(new KafkaStatus(connection.kafka(), connection.topicPrefix(), timeoutSeconds).rows());
-    rows.addAll(new QueueStatus(setting(redisUrl, "PHOTOBOMB_REDIS_URL", "redis.url"), queues, timeout).rows());
-    rows.addAll(new ReplicaStatus(setting(kubernetesUrl, "PHOTOBOMB_KUBERNETES_URL", "kubernetes.url"), namespace,
-        timeout).rows());
-    rows.addAll(new WorkStatus(optional(connection::jdbcUrl), optional(connection::jdbcUser),
-        optional(connection::jdbcPassword), timeout).rows());
+    Properties kafka = connection.kafka();
+    String redis = setting(redisUrl, "PHOTOBOMB_REDIS_URL", "redis.url");
+    String kubernetes = setting(kubernetesUrl, "PHOTOBOMB_KUBERNETES_URL", "kubernetes.url");
+    Map<String, String> services = serviceUrls();
+    WorkStatus work = new WorkStatus(optional(connection::jdbcUrl), optional(connection::jdbcUser),
+        optional(connection::jdbcPassword), timeout);
+    // the parts are asked at once, so that the slowest (an unreachable one: its timeout) sets the time taken
+    List<Supplier<List<StatusRow>>> parts = List.of(
+        () -> new ServiceHealth(timeout).rows(services),
+        () -> new KafkaStatus(kafka, connection.topicPrefix(), timeoutSeconds).rows(),
+        () -> new QueueStatus(redis, queues, timeout).rows(),
+        () -> new ReplicaStatus(kubernetes, namespace, timeout).rows(),
+        work::rows);
+    ExecutorService pool = Executors.newFixedThreadPool(parts.size());
+    List<StatusRow> rows = new ArrayList<>();
+    try {
+      parts.stream().map(part -> CompletableFuture.supplyAsync(part, pool)).toList()
+          .forEach(answer -> rows.addAll(answer.join()));
+    } finally {
+      pool.shutdownNow();
+    }
     boolean healthy = rows.stream().allMatch(StatusRow::healthy);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
@@ -104,7 +125,7 @@ public final class StatusCommand implements Callable<Integer> {
 
   private String setting(String option, String env, String endpointKey) {
     if (option != null) {
-      return option;
+      return option.isBlank() ? null : option;
     }
     String fromEnv = System.getenv(env);
     return fromEnv != null && !fromEnv.isBlank() ? fromEnv : connection.localEndpoints().getProperty(endpointKey);
