@@ -10,13 +10,15 @@
 -- photobomb_ops_relay:    the outbox relay (Kafka Connect's database.user): logical replication, reads the outbox.
 -- photobomb_ops_<service>: a service's own connection (SPRING_DATASOURCE_USERNAME); photobomb_ops_thumbnail is the
 --                          thumbnail-worker's, photobomb_ops_platform the platform-service's.
+-- photobomb_ops_operator: the on-call engineer's photobomb-ops CLI (status, dlq replay): reads the ops tables'
+--                          work in progress, records dead-letter replays.
 DO $$
 DECLARE
   role_name text;
 BEGIN
   FOREACH role_name IN ARRAY ARRAY['photobomb_ops_migrator', 'photobomb_ops_relay', 'photobomb_ops_deletion',
       'photobomb_ops_export', 'photobomb_ops_reprocess', 'photobomb_ops_scaling', 'photobomb_ops_cdn',
-      'photobomb_ops_thumbnail', 'photobomb_ops_platform']
+      'photobomb_ops_thumbnail', 'photobomb_ops_platform', 'photobomb_ops_operator']
   LOOP
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = role_name) THEN
       EXECUTE format('CREATE ROLE %I LOGIN', role_name);
@@ -32,9 +34,11 @@ DO $$
 BEGIN
   EXECUTE format('GRANT CONNECT, CREATE ON DATABASE %I TO photobomb_ops_migrator', current_database());
   EXECUTE format('GRANT CONNECT ON DATABASE %I TO photobomb_ops_relay, photobomb_ops_deletion, photobomb_ops_export, '
-      'photobomb_ops_reprocess, photobomb_ops_scaling, photobomb_ops_cdn, photobomb_ops_thumbnail, photobomb_ops_platform', current_database());
+      'photobomb_ops_reprocess, photobomb_ops_scaling, photobomb_ops_cdn, photobomb_ops_thumbnail, photobomb_ops_platform, '
+      'photobomb_ops_operator', current_database());
 END
 $$;
 GRANT USAGE, CREATE ON SCHEMA public TO photobomb_ops_migrator;
 GRANT USAGE ON SCHEMA public TO photobomb_ops_relay, photobomb_ops_deletion, photobomb_ops_export,
-    photobomb_ops_reprocess, photobomb_ops_scaling, photobomb_ops_cdn, photobomb_ops_thumbnail, photobomb_ops_platform;
+    photobomb_ops_reprocess, photobomb_ops_scaling, photobomb_ops_cdn, photobomb_ops_thumbnail, photobomb_ops_platform,
+    photobomb_ops_operator;

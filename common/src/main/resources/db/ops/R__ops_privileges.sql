@@ -4,13 +4,14 @@
 -- Declarative: every run revokes first and grants exactly what follows.
 
 REVOKE ALL ON outbox, inbox, storage_retry, user_deletions, user_deletion_cancels, deletion_tasks, exports,
-    export_purges, reprocess_batches, cdn_purges, cdn_purge_calls, cdn_purge_targets, platform_operations
+    export_purges, reprocess_batches, cdn_purges, cdn_purge_calls, cdn_purge_targets, platform_operations,
+    dead_letter_replays
     FROM photobomb_ops_relay, photobomb_ops_deletion, photobomb_ops_export, photobomb_ops_reprocess,
-         photobomb_ops_scaling, photobomb_ops_cdn, photobomb_ops_platform;
+         photobomb_ops_scaling, photobomb_ops_cdn, photobomb_ops_platform, photobomb_ops_operator;
 REVOKE ALL ON SEQUENCE storage_retry_retry_id_seq, deletion_tasks_task_id_seq, exports_seq_seq,
-    cdn_purge_calls_call_id_seq
+    cdn_purge_calls_call_id_seq, dead_letter_replays_replay_id_seq
     FROM photobomb_ops_deletion, photobomb_ops_export, photobomb_ops_reprocess, photobomb_ops_scaling,
-         photobomb_ops_cdn, photobomb_ops_platform;
+         photobomb_ops_cdn, photobomb_ops_platform, photobomb_ops_operator;
 
 -- The messaging core of every service: the inbox (insert, returning what was new; expiry deletes old rows) and the
 -- outbox (rows are deleted again in their inserting transaction, by id).
@@ -51,6 +52,11 @@ GRANT USAGE ON SEQUENCE cdn_purge_calls_call_id_seq TO photobomb_ops_cdn;
 
 -- platform-service: its sagas' state.
 GRANT SELECT, INSERT, UPDATE ON platform_operations TO photobomb_ops_platform;
+
+-- The operator's CLI (photobomb-ops): status reads the work in progress; dlq replay records each replay.
+GRANT SELECT ON exports, user_deletions, reprocess_batches TO photobomb_ops_operator;
+GRANT SELECT, INSERT ON dead_letter_replays TO photobomb_ops_operator;
+GRANT USAGE ON SEQUENCE dead_letter_replays_replay_id_seq TO photobomb_ops_operator;
 
 -- The publication the relay (Debezium's pgoutput) reads, created here because only a table's owner may publish it
 -- (the relay runs with publication.autocreate.mode=disabled).

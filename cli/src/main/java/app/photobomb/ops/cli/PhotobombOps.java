@@ -1,5 +1,8 @@
 package app.photobomb.ops.cli;
 
+import app.photobomb.ops.cli.dlq.DlqCommand;
+import app.photobomb.ops.cli.status.StatusCommand;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +13,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "photobomb-ops", mixinStandardHelpOptions = true, version = "photobomb-ops 0.1.0",
     description = "Runs the photobomb runbook's tasks through the photobomb-ops services.",
-    subcommands = {CommandLine.HelpCommand.class},
+    subcommands = {CommandLine.HelpCommand.class, StatusCommand.class, DlqCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:completed", "1:the task failed (its reason is printed)", "2:bad input, nothing published",
@@ -24,6 +27,11 @@ public final class PhotobombOps {
   /** Runs one command line and returns its exit code (tests call this instead of main). */
   public static int run(String... args) {
     return commandLine().execute(args);
+  }
+
+  /** Runs one command line printing to the given writers instead of the terminal (tests read what it printed). */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    return commandLine().setOut(out).setErr(err).execute(args);
   }
 
   static CommandLine commandLine() {

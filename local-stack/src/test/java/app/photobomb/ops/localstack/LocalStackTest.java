@@ -106,6 +106,7 @@ class LocalStackTest {
         }
       }
       deletingADemoUserWithZeroGraceWorksFromOnePublishedEvent(stack);
+      operatorCliShowsStatusListsDeadLettersAndReplaysEachOnce(stack, endpoints);
       terminalTellsWhatEachServiceDidAndTheServersLogToFiles(stack);
     }
 
@@ -418,6 +419,152 @@ class LocalStackTest {
     assertThat(cacheStatus(deleted)).as("purged, and gone from the store").isEqualTo("404 MISS");
     assertThat(cacheStatus(untouched)).as("no purge named it").isEqualTo("200 HIT");
     assertThat(stack.cloudflare().rateLimited()).as("429s from the stand-in").isZero();
+  }
+
+  /**
+   * The README's {@code photobomb-ops status} and {@code dlq} against the running stack: a poison message sent to a
+   * topic the export-service consumes is dead-lettered by the messaging core; status shows it, a consumer group
+   * with lag, an export in progress and an unreachable service (exit 1, the rest still shown); dlq list shows the
+   * dead letter, replay re-publishes it unchanged to its topic once, audited, and refuses a second replay.
+   */
+  private static void operatorCliShowsStatusListsDeadLettersAndReplaysEachOnce(LocalStack stack,
+      Properties endpoints) throws Exception {
+    long started = System.nanoTime();
+    String kafka = stack.endpoints().kafkaBootstrapServers();
+    String topic = MessageCatalog.USER_EXPORT_REQUESTED.topic();
+    List<String> connection = List.of("--bootstrap-servers", kafka, "--jdbc-url", stack.jdbcUrl(), "--jdbc-user",
+        LocalStack.APP_USER, "--jdbc-password", LocalStack.APP_PASSWORD);
+
+    String poisonId = UUID.randomUUID().toString();
+    String subject = UUID.randomUUID().toString();
+    ConsumerRecord<String, byte[]> deadLetter;
+    try (KafkaTestClient client = new KafkaTestClient(kafka)) {
+      client.send(topic, subject, app.photobomb.ops.common.messaging.CloudEventHeaders.forCommand(
+          MessageCatalog.USER_EXPORT_REQUESTED, poisonId, "urn:photobomb-ops:cli", subject, poisonId),
+          "{\"exportId\": not json".getBytes(StandardCharsets.UTF_8));
+      deadLetter = client.await(topic + ".dlq", r -> poisonId.equals(KafkaTestClient.header(r, "ce_id")),
+          Duration.ofSeconds(30));
+    }
+    String lagging = "cli-status-lagging-" + UUID.randomUUID();
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+        Map.of("bootstrap.servers", kafka))) {
+      admin.alterConsumerGroupOffsets(lagging, Map.of(new org.apache.kafka.common.TopicPartition(topic, 0),
+          new org.apache.kafka.clients.consumer.OffsetAndMetadata(0))).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    UUID exportId = UUID.randomUUID();
+    try (Connection database = DriverManager.getConnection(stack.jdbcUrl(), LocalStack.APP_USER,
+        LocalStack.APP_PASSWORD); Statement statement = database.createStatement()) {
+      // another replica's claim, valid for an hour: no export-service takes it over during the test
+      statement.execute("INSERT INTO exports (export_id, user_id, requested_by, status, lease_owner, lease_until, "
+          + "requested_at, started_at) VALUES ('" + exportId + "', '" + UUID.randomUUID() + "', 'cli-test', "
+          + "'running', 'another-replica', now() + interval '1 hour', now() - interval '5 minutes', now())");
+    }
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    List<String> status = new java.util.ArrayList<>(List.of("status", "--redis-url",
+        endpoints.getProperty("redis.url"), "--kubernetes-url", endpoints.getProperty("kubernetes.url")));
+    status.addAll(connection);
+    stack.servicePorts().forEach((service, port) -> status.addAll(List.of("--service-url",
+        service.serviceName() + "=http://127.0.0.1:" + port)));
+
+    Cli healthy = Cli.run(status);
+    assertThat(healthy.exitCode()).as(healthy.out() + healthy.err()).isZero();
+    assertThat(healthy.out()).contains("KIND", "NAME", "STATE", "DETAIL").endsWith("healthy\n")
+        .contains("UP").doesNotContain("UNREACHABLE");
+
+    List<String> withGhost = new java.util.ArrayList<>(status);
+    withGhost.addAll(List.of("--service-url", "ghost-service=http://127.0.0.1:" + closedPort, "--json"));
+    Cli unhealthy = Cli.run(withGhost);
+    assertThat(unhealthy.exitCode()).as(unhealthy.err()).isEqualTo(1);
+    tools.jackson.databind.JsonNode report = new tools.jackson.databind.json.JsonMapper().readTree(unhealthy.out());
+    assertThat(report.path("healthy").asBoolean()).isFalse();
+    Map<String, tools.jackson.databind.JsonNode> rows = new java.util.HashMap<>();
+    report.path("rows").forEach(row -> rows.put(row.path("kind").asString() + " " + row.path("name").asString(),
+        row));
+    assertThat(rows.get("service ghost-service").path("state").asString()).isEqualTo("UNREACHABLE");
+    assertThat(rows.get("service ghost-service").path("healthy").asBoolean()).isFalse();
+    stack.servicePorts().keySet().forEach(service -> assertThat(rows.get("service " + service.serviceName())
+        .path("state").asString()).as(service.serviceName()).isEqualTo("UP"));
+    assertThat(rows.get("lag " + lagging).path("state").asLong()).as("committed at 0 on " + topic).isPositive();
+    assertThat(rows.get("lag export-service")).as("the export-service's own group").isNotNull();
+    assertThat(rows.get("dlq " + topic + ".dlq").path("state").asLong()).isPositive();
+    assertThat(rows.get("export " + exportId).path("state").asString()).isEqualTo("running");
+    assertThat(rows.get("export " + exportId).path("detail").asString()).startsWith("age 5m");
+    assertThat(rows.get("queue batch_processing_queue").path("state").asString()).isEqualTo("0");
+    assertThat(rows.get("replicas photobomb/thumbnail-worker").path("state").asString()).isEqualTo("3");
+    assertThat(rows.values()).filteredOn(row -> row.path("kind").asString().equals("breaker"))
+        .allSatisfy(row -> assertThat(row.path("state").asString()).isEqualTo("CLOSED"));
+
+    List<String> list = new java.util.ArrayList<>(List.of("dlq", "list", topic, "--json"));
+    list.addAll(connection);
+    Cli listed = Cli.run(list);
+    assertThat(listed.exitCode()).as(listed.err()).isZero();
+    assertThat(listed.out().lines().map(line -> new tools.jackson.databind.json.JsonMapper().readTree(line))
+        .filter(letter -> letter.path("ce_id").asString().equals(poisonId)).toList()).singleElement()
+        .satisfies(letter -> {
+          assertThat(letter.path("offset").asLong()).isEqualTo(deadLetter.offset());
+          assertThat(letter.path("ce_type").asString()).isEqualTo(MessageCatalog.USER_EXPORT_REQUESTED.ceType());
+          assertThat(letter.path("reason").asString()).isEqualTo("malformed_json");
+          assertThat(letter.path("consumer").asString()).contains("export");
+          assertThat(letter.path("time").asString()).isNotBlank();
+        });
+
+    List<String> replayAll = new java.util.ArrayList<>(List.of("dlq", "replay", topic));
+    replayAll.addAll(connection);
+    Cli unconfirmed = Cli.run(replayAll);
+    assertThat(unconfirmed.exitCode()).isEqualTo(2);
+    assertThat(unconfirmed.err()).contains("--confirm");
+
+    List<String> replay = new java.util.ArrayList<>(List.of("dlq", "replay", topic, "--id", poisonId,
+        "--operator", "oncall-test"));
+    replay.addAll(connection);
+    Cli replayed = Cli.run(replay);
+    assertThat(replayed.exitCode()).as(replayed.err()).isZero();
+    assertThat(replayed.out()).contains("replayed ce_id=" + poisonId, "1 replayed");
+    long originalOffset = Long.parseLong(KafkaTestClient.header(deadLetter, "x-original-offset"));
+    try (KafkaTestClient client = new KafkaTestClient(kafka)) {
+      ConsumerRecord<String, byte[]> again = client.await(topic, r -> r.offset() > originalOffset
+          && poisonId.equals(KafkaTestClient.header(r, "ce_id")), Duration.ofSeconds(30));
+      assertThat(again.key()).isEqualTo(subject);
+      assertThat(again.value()).isEqualTo(deadLetter.value());
+      assertThat(KafkaTestClient.header(again, "ce_type")).isEqualTo(MessageCatalog.USER_EXPORT_REQUESTED.ceType());
+      assertThat(KafkaTestClient.header(again, "ce_correlationid")).isEqualTo(poisonId);
+      assertThat(again.headers()).noneMatch(header -> header.key().startsWith("x-dlq-"));
+      // the export-service consumed it again: still malformed, so dead-lettered again under the same ce_id
+      client.await(topic + ".dlq", r -> r.offset() > deadLetter.offset()
+          && poisonId.equals(KafkaTestClient.header(r, "ce_id")), Duration.ofSeconds(30));
+    }
+    Cli refused = Cli.run(replay);
+    assertThat(refused.exitCode()).isEqualTo(2);
+    assertThat(refused.err()).contains("already replayed: " + poisonId, "oncall-test");
+    try (Connection database = DriverManager.getConnection(stack.jdbcUrl(), LocalStack.APP_USER,
+        LocalStack.APP_PASSWORD); Statement statement = database.createStatement();
+        ResultSet audit = statement.executeQuery("SELECT operator, dlq_topic, dlq_offset, original_topic, replayed_at "
+            + "FROM dead_letter_replays WHERE ce_id = '" + poisonId + "'")) {
+      assertThat(audit.next()).isTrue();
+      assertThat(audit.getString(1)).isEqualTo("oncall-test");
+      assertThat(audit.getString(2)).isEqualTo(topic + ".dlq");
+      assertThat(audit.getLong(3)).isEqualTo(deadLetter.offset());
+      assertThat(audit.getString(4)).isEqualTo(topic);
+      assertThat(audit.getTimestamp(5)).isNotNull();
+      assertThat(audit.next()).as("one replay only").isFalse();
+    }
+    LoggerFactory.getLogger(LocalStackTest.class).info("status and dlq checks took {} ms",
+        Duration.ofNanos(System.nanoTime() - started).toMillis());
+  }
+
+  /** One run of the photobomb-ops CLI: its exit code and what it printed. */
+  private record Cli(int exitCode, String out, String err) {
+
+    static Cli run(List<String> args) {
+      java.io.StringWriter out = new java.io.StringWriter();
+      java.io.StringWriter err = new java.io.StringWriter();
+      int exitCode = app.photobomb.ops.cli.PhotobombOps.run(new java.io.PrintWriter(out, true),
+          new java.io.PrintWriter(err, true), args.toArray(String[]::new));
+      return new Cli(exitCode, out.toString(), err.toString());
+    }
   }
 
   /** The 512 px thumbnail URL of the user's first photo, at the Cloudflare stand-in's edge. */

@@ -13,7 +13,9 @@ public enum DatabaseRole {
   SCALING("photobomb_ops_scaling"),
   CDN("photobomb_ops_cdn"),
   THUMBNAIL("photobomb_ops_thumbnail"),
-  PLATFORM("photobomb_ops_platform");
+  PLATFORM("photobomb_ops_platform"),
+  /** The photobomb-ops CLI's: status and dlq replay. */
+  OPERATOR("photobomb_ops_operator");
 
   private final String roleName;
 
