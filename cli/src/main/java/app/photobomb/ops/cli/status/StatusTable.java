@@ -2,6 +2,7 @@ package app.photobomb.ops.cli.status;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.function.Function;
 
 /** Prints status rows as aligned columns: KIND, NAME, STATE, DETAIL; a row that is not healthy starts with '!'. */
 final class StatusTable {
@@ -20,7 +21,7 @@ final class StatusTable {
     }
   }
 
-  private static int width(List<StatusRow> rows, String heading, java.util.function.Function<StatusRow, String> column) {
+  private static int width(List<StatusRow> rows, String heading, Function<StatusRow, String> column) {
     return Math.max(heading.length(), rows.stream().mapToInt(row -> column.apply(row).length()).max().orElse(0));
   }
 }
