@@ -33,5 +33,7 @@ final class QuietLogging {
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.WARN);
     root.addAppender(appender);
+    // a topic created by the first command on it is a warning of the client's, not news for the operator
+    context.getLogger("org.apache.kafka.clients.NetworkClient").setLevel(Level.ERROR);
   }
 }

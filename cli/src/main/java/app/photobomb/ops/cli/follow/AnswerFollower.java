@@ -52,6 +52,8 @@ final class AnswerFollower implements AutoCloseable {
     // looking a reply topic up must not create it
     config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, "photobomb-ops-cli-follower");
+    // an unreachable cluster ends the command in seconds, not the client's minute
+    config.putIfAbsent(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
     this.consumer = new KafkaConsumer<>(config);
     this.request = request;
     this.prefix = prefix;

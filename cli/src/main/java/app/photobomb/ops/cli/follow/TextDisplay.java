@@ -36,7 +36,7 @@ final class TextDisplay implements Display {
   public void heard(HeardEvent event) {
     Answer answer = event.answer();
     if (interactive && answer.progress() != null && !answer.ends()) {
-      move(answer.progress(), answer.words());
+      move(answer.progress());
       return;
     }
     close();
@@ -58,13 +58,12 @@ final class TextDisplay implements Display {
     err.flush();
   }
 
-  private void move(Answer.Progress progress, String words) {
+  private void move(Answer.Progress progress) {
     if (bar == null) {
       bar = new ProgressBarBuilder().setTaskName(progress.unit()).setInitialMax(progress.total()).build();
     }
     bar.maxHint(progress.total());
     bar.stepTo(progress.done());
-    bar.setExtraMessage(" " + words);
   }
 
   @Override

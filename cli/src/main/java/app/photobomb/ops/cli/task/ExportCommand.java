@@ -25,7 +25,9 @@ import picocli.CommandLine.Parameters;
         "  curl -X POST https://api.photobomb.app/api/v1/user/export -d '{\"user_id\": \"uuid\"}'",
         "Publishes UserExportRequested; the export-service builds the ZIP (metadata.json, photos/) and answers with",
         "a download link valid 7 days. Progress: photos exported."},
-    footer = {"", "Ends on user-export-completed (exit 0, the link printed) or user-export-failed (exit 1)."})
+    footer = {"", "Ends on user-export-completed (exit 0, the link printed) or user-export-failed (exit 1: forbidden",
+        "unless --requested-by is the user or one of the export-service's operators, PHOTOBOMB_EXPORT_OPERATORS, admin;",
+        "unknown_user)."})
 public final class ExportCommand implements Callable<Integer> {
 
   @Mixin

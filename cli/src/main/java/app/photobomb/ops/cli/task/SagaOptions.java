@@ -63,7 +63,7 @@ public final class SagaOptions {
     if (plan.startsAt() != null) {
       words.append("\n    starts at ").append(plan.startsAt());
     }
-    return new Answer(Answer.Outcome.WORKING, words.toString(), null);
+    return Answer.working(words.toString());
   }
 
   private static Answer progressed(PlatformOperationProgressed step) {
