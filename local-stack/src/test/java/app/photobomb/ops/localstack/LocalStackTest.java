@@ -240,9 +240,9 @@ class LocalStackTest {
 
   /**
    * The photobomb-ops command line in-process against this stack, as the README runs it: an export (by the
-   * export-service's operator, admin) prints its link,
-   * a reprocess batch, a scale and a purge complete (exit 0), a resize's dry run prints the plan and its confirmed
-   * run completes, and a cancel of a deletion nobody asked for ends on the service's failure (exit 1, its reason).
+   * export-service's operator, admin) prints its link, a reprocess batch, a scale and a purge complete (exit 0), a
+   * resize's dry run prints the plan and its confirmed run completes, and a cancel of a deletion nobody asked for ends
+   * on the service's failure (exit 1, its reason).
    * Users 1 and 2 and face-worker only: user 0 is deleted next, and user 2's first photo is its cache check.
    */
   private static void commandLineTasksFollowTheServicesToTheirTerminalEventsWithTheirExitCodes(LocalStack stack)
