@@ -2,6 +2,15 @@ package app.photobomb.ops.cli;
 
 import app.photobomb.ops.cli.dlq.DlqCommand;
 import app.photobomb.ops.cli.status.StatusCommand;
+import app.photobomb.ops.cli.task.DeleteUserCommand;
+import app.photobomb.ops.cli.task.ExportCommand;
+import app.photobomb.ops.cli.task.PurgeCommand;
+import app.photobomb.ops.cli.task.ReprocessCommand;
+import app.photobomb.ops.cli.task.ResizeDbCommand;
+import app.photobomb.ops.cli.task.RestoreCommand;
+import app.photobomb.ops.cli.task.RollbackCommand;
+import app.photobomb.ops.cli.task.RotateSecretsCommand;
+import app.photobomb.ops.cli.task.ScaleCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +22,10 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "photobomb-ops", mixinStandardHelpOptions = true, version = "photobomb-ops 0.1.0",
     description = "Runs the photobomb runbook's tasks through the photobomb-ops services.",
-    subcommands = {CommandLine.HelpCommand.class, StatusCommand.class, DlqCommand.class},
+    subcommands = {CommandLine.HelpCommand.class, ExportCommand.class, DeleteUserCommand.class,
+        ReprocessCommand.class, ScaleCommand.class, PurgeCommand.class, RestoreCommand.class,
+        RotateSecretsCommand.class, RollbackCommand.class, ResizeDbCommand.class, StatusCommand.class,
+        DlqCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:completed", "1:the task failed (its reason is printed)", "2:bad input, nothing published",
@@ -21,6 +33,7 @@ import picocli.CommandLine.Command;
 public final class PhotobombOps {
 
   public static void main(String[] args) {
+    QuietLogging.apply();
     System.exit(run(args));
   }
 
@@ -29,14 +42,22 @@ public final class PhotobombOps {
     return commandLine().execute(args);
   }
 
-  /** Runs one command line printing to the given writers instead of the terminal (tests read what it printed). */
+  /** Runs one command line writing to the given streams (tests read what it printed). */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     return commandLine().setOut(out).setErr(err).execute(args);
   }
 
   static CommandLine commandLine() {
     return new CommandLine(new PhotobombOps())
+        // the help quotes the runbook's commands: wide enough to keep each on one line
+        .setUsageHelpWidth(120)
         .setExitCodeExceptionMapper(ExitCode::of)
+        // one line, not a stack trace: bad input (2) or what went wrong on the way (1)
+        .setExecutionExceptionHandler((e, commandLine, parsed) -> {
+          commandLine.getErr().println(e.getMessage());
+          commandLine.getErr().flush();
+          return ExitCode.of(e);
+        })
         .setParameterExceptionHandler((e, args) -> {
           e.getCommandLine().getErr().println(e.getMessage());
           CommandLine.UnmatchedArgumentException.printSuggestions(e, e.getCommandLine().getErr());

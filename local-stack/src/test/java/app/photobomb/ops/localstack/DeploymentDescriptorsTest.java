@@ -71,7 +71,7 @@ class DeploymentDescriptorsTest {
   @Test
   void kafkaConnectConnectorHasTheEmbeddedRelaysConfiguration() throws IOException {
     Properties relay = relayProperties();
-    Map<String, Object> connector = yaml(ROOT.resolve("deploy/kafka-connect/outbox-connector.json"));
+    Map<String, Object> connector = ServiceSettings.yaml(ROOT.resolve("deploy/kafka-connect/outbox-connector.json"));
     Map<String, Object> config = map(connector.get("config"));
 
     assertThat(connector.get("name")).isEqualTo("photobomb-outbox");

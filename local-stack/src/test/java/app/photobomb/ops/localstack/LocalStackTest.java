@@ -105,6 +105,7 @@ class LocalStackTest {
           reprocessBatchScaledTheThumbnailWorkerUpAndTheWindowAfterItBackToThree(kubernetes, replicas);
         }
       }
+      commandLineTasksFollowTheServicesToTheirTerminalEventsWithTheirExitCodes(stack);
       deletingADemoUserWithZeroGraceWorksFromOnePublishedEvent(stack);
       operatorCliShowsStatusListsDeadLettersAndReplaysEachOnce(stack, endpoints);
       terminalTellsWhatEachServiceDidAndTheServersLogToFiles(stack);
@@ -236,6 +237,74 @@ class LocalStackTest {
         json.getBytes(StandardCharsets.UTF_8));
     return CommandAnswers.await(stack.endpoints().kafkaBootstrapServers(), commandId, Duration.ofSeconds(60),
         answer -> { });
+  }
+
+  /**
+   * The photobomb-ops command line in-process against this stack, as the README runs it: an export (by the
+   * export-service's operator, admin) prints its link, a reprocess batch, a scale and a purge complete (exit 0), a
+   * resize's dry run prints the plan and its confirmed run completes, and a cancel of a deletion nobody asked for ends
+   * on the service's failure (exit 1, its reason).
+   * Users 1 and 2 and face-worker only: user 0 is deleted next, and user 2's first photo is its cache check.
+   */
+  private static void commandLineTasksFollowTheServicesToTheirTerminalEventsWithTheirExitCodes(LocalStack stack)
+      throws SQLException {
+    DemoSummary.DemoUser exported = stack.demo().users().get(1);
+    UUID untouchedUser = stack.demo().users().get(2).userId();
+    UUID reprocessed;
+    try (Connection connection = DriverManager.getConnection(stack.jdbcUrl(), LocalStack.APP_USER,
+        LocalStack.APP_PASSWORD); Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT photo_id FROM photos WHERE user_id = '" + untouchedUser
+            + "' AND photo_id <> '" + stack.firstPhotoOf(untouchedUser).orElseThrow() + "' LIMIT 1")) {
+      assertThat(rows.next()).isTrue();
+      reprocessed = rows.getObject(1, UUID.class);
+    }
+
+    CliRun export = CliRun.of(stack, "export", exported.userId().toString(), "--requested-by", "admin",
+        "--wait", "60s");
+    assertThat(export.exit()).as(export.toString()).isEqualTo(0);
+    assertThat(export.out()).contains("ready: " + exported.photoCount() + " photos", "download (until ",
+        stack.linkBaseUrl());
+
+    CliRun batch = CliRun.of(stack, "reprocess", "--type", "reprocess_thumbnails", "--photo", reprocessed.toString(),
+        "--wait", "60s");
+    assertThat(batch.exit()).as(batch.toString()).isEqualTo(0);
+    assertThat(batch.out()).contains("accepted: 1 jobs queued", "completed: 1 done, 0 failed");
+
+    CliRun scale = CliRun.of(stack, "scale", "face-worker", "4", "--hold", "0s", "--reason", "cli test", "--wait",
+        "60s");
+    assertThat(scale.exit()).as(scale.toString()).isEqualTo(0);
+    assertThat(scale.out()).contains("photobomb/face-worker scaled from 3 to 4 replicas");
+
+    CliRun purge = CliRun.of(stack, "purge", "--photo", reprocessed.toString(), "--wait", "60s");
+    assertThat(purge.exit()).as(purge.toString()).isEqualTo(0);
+    assertThat(purge.out()).contains("purged 3 URLs");
+
+    CliRun plan = CliRun.of(stack, "resize-db", "--tier", "db-custom-4-16384", "--now", "--wait", "60s");
+    assertThat(plan.exit()).as(plan.toString()).isEqualTo(0);
+    assertThat(plan.out()).contains("plan of database-resize", "patch-instance", "[destructive]",
+        "dry run of database-resize done, nothing changed; run it with --confirm");
+    CliRun resized = CliRun.of(stack, "resize-db", "--tier", "db-custom-4-16384", "--now", "--confirm", "--reason",
+        "cli test", "--wait", "60s");
+    assertThat(resized.exit()).as(resized.toString()).isEqualTo(0);
+    assertThat(resized.out()).contains("step 1/", "completed");
+
+    CliRun cancel = CliRun.of(stack, "delete-user", untouchedUser.toString(), "--cancel", "--wait", "60s");
+    assertThat(cancel.exit()).as(cancel.toString()).isEqualTo(1);
+    assertThat(cancel.out()).contains("deletion of " + untouchedUser + ": not_scheduled");
+  }
+
+  /** One in-process run of the command line against the stack's Kafka: its exit code and what it printed. */
+  private record CliRun(int exit, String out, String err) {
+
+    static CliRun of(LocalStack stack, String... args) {
+      java.io.StringWriter out = new java.io.StringWriter();
+      java.io.StringWriter err = new java.io.StringWriter();
+      List<String> line = new java.util.ArrayList<>(List.of(args));
+      line.addAll(List.of("--bootstrap-servers", stack.endpoints().kafkaBootstrapServers()));
+      int exit = app.photobomb.ops.cli.PhotobombOps.run(new java.io.PrintWriter(out, true),
+          new java.io.PrintWriter(err, true), line.toArray(String[]::new));
+      return new CliRun(exit, out.toString(), err.toString());
+    }
   }
 
   /** The README's export demo: one published UserExportRequested, then the link in the completion downloads it. */
