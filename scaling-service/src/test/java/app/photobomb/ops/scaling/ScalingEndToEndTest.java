@@ -25,6 +25,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBui
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -102,6 +103,8 @@ class ScalingEndToEndTest {
   ConfigurableEnvironment environment;
   @Autowired
   MonitorLeadership leadership;
+  @Autowired
+  MeterRegistry meters;
 
   @DynamicPropertySource
   static void servers(DynamicPropertyRegistry registry) {
@@ -246,6 +249,18 @@ class ScalingEndToEndTest {
           .anyMatch(d -> d.growthPerSecond() != null && d.growthPerSecond() > 50 && d.oldestItemAgeSeconds() != null
               && d.oldestItemAgeSeconds() >= 1));
       assertThat(all(MessageCatalog.QUEUE_BACKLOG_UNRESOLVED, "e2e_grow")).hasSize(1);
+      // what the dashboard and the BacklogUnresolvedAtMaxReplicas alert read
+      assertThat(meters.get("photobomb.scaling.unresolved").tag("queue", "e2e_grow").counter().count()).isOne();
+      assertThat(meters.get("photobomb.scaling.growing_at_max_seconds").tag("queue", "e2e_grow").gauge().value())
+          .isGreaterThanOrEqualTo(1);
+      assertThat(meters.get("photobomb.scaling.queue.depth").tag("queue", "e2e_grow").gauge().value())
+          .isGreaterThan(300);
+      assertThat(meters.get("photobomb.scaling.replicas").tag("deployment", "grow-worker").gauge().value())
+          .isEqualTo(4);
+      assertThat(meters.get("photobomb.scaling.max_replicas").tag("deployment", "grow-worker").gauge().value())
+          .isEqualTo(4);
+      assertThat(meters.get("photobomb.scaling.growing_at_max_seconds").tag("queue", "e2e_rise").gauge().value())
+          .as("a queue that is not at its maximum").isZero();
     } finally {
       producer.shutdownNow();
     }

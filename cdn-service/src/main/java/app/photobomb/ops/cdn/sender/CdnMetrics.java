@@ -5,6 +5,7 @@ import app.photobomb.ops.common.metrics.DatabaseGauge;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
 import java.util.function.DoubleSupplier;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -13,6 +14,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class CdnMetrics {
 
+  private static final List<String> OUTCOMES = List.of("purged", "rate_limited", "unavailable", "rejected");
+
   private final MeterRegistry meters;
   private final Counter urls;
 
@@ -20,6 +23,10 @@ public class CdnMetrics {
     this.meters = meters;
     this.urls = Counter.builder("photobomb.cdn.urls.purged").description("URLs and prefixes Cloudflare purged")
         .register(meters);
+    // registered at start, so that the first 429 is an increase() and not a new series
+    for (String outcome : OUTCOMES) {
+      meters.counter("photobomb.cdn.calls", "outcome", outcome);
+    }
     DatabaseGauge.register(meters, jdbc, "photobomb.cdn.unsent.oldest.seconds",
         "Age of the oldest target not yet purged (waiting to be coalesced, or in a call not yet made)", """
             SELECT extract(epoch FROM now() - least(

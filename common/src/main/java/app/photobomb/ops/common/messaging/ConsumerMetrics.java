@@ -4,12 +4,17 @@ import app.photobomb.ops.common.events.MessageType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.List;
 
 /**
  * Micrometer meters of one consumer: handled, duplicate, retried and dead-lettered records, redeliveries for
  * outages, batch time.
  */
 final class ConsumerMetrics {
+
+  /** The reasons the core dead-letters for (EnvelopeReader, PayloadCodec, InboxBatchConsumer). */
+  static final List<String> DEAD_LETTER_REASONS = List.of("missing_header", "invalid_header", "wrong_type",
+      "malformed_json", "schema_violation", "unreadable", "refused_source", "handler_failed");
 
   private final Counter handled;
   private final Counter duplicates;
@@ -26,6 +31,10 @@ final class ConsumerMetrics {
         consumer, type);
     this.redeliveries = counter(registry, "photobomb.messages.redeliveries",
         "Batches handed back for redelivery because the database was out", consumer, type);
+    // registered at start, so that a consumer's first dead letter is an increase() and not a new series
+    for (String reason : DEAD_LETTER_REASONS) {
+      deadLetterCounter(registry, consumer, type, reason);
+    }
     this.batches = Timer.builder("photobomb.messages.batch")
         .description("Time to handle one batch in one transaction")
         .tags("consumer", consumer, "type", type)
@@ -51,11 +60,14 @@ final class ConsumerMetrics {
 
   /** Counts a record sent to the dead-letter topic (by the container's recoverer, which has no consumer at hand). */
   static void deadLettered(MeterRegistry registry, String consumer, MessageType<?> type, String reason) {
-    Counter.builder("photobomb.messages.dead_lettered")
+    deadLetterCounter(registry, consumer, type.name(), reason).increment();
+  }
+
+  private static Counter deadLetterCounter(MeterRegistry registry, String consumer, String type, String reason) {
+    return Counter.builder("photobomb.messages.dead_lettered")
         .description("Records sent to the dead-letter topic")
-        .tags("consumer", consumer, "type", type.name(), "reason", reason)
-        .register(registry)
-        .increment();
+        .tags("consumer", consumer, "type", type, "reason", reason)
+        .register(registry);
   }
 
   private static Counter counter(MeterRegistry registry, String name, String description, String consumer,

@@ -12,6 +12,7 @@ import app.photobomb.ops.testsupport.KafkaTestClient;
 import app.photobomb.ops.testsupport.RealServers;
 import app.photobomb.ops.testsupport.RealServersExtension;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.awaitility.Awaitility;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -144,6 +145,25 @@ class MessagingCoreEndToEndTest {
     assertThat(kafka.readAll(EVENTS).stream()
         .filter(r -> commandId.equals(header(r, CloudEventHeaders.CAUSATION_ID))))
         .as("a rolled-back handler publishes nothing").isEmpty();
+  }
+
+  @Test
+  void deadLetterCountersOfEveryReasonExistBeforeTheFirstDeadLetterAndCountIt() {
+    // a series that appears with its first dead letter would be no increase() to the DLQ alert
+    assertThat(meters.find("photobomb.messages.dead_lettered").tag("consumer", "messaging-e2e").counters())
+        .extracting(counter -> counter.getId().getTag("reason"))
+        .contains("missing_header", "invalid_header", "wrong_type", "malformed_json", "schema_violation", "unreadable",
+            "refused_source", "handler_failed");
+    double before = meters.get("photobomb.messages.dead_lettered").tag("consumer", "messaging-e2e")
+        .tag("type", MessageCatalog.SCALE_WORKERS_REQUESTED.name()).tag("reason", "malformed_json").counter().count();
+    String deployment = "counted-" + shortId();
+    String badId = UUID.randomUUID().toString();
+    kafka.send(COMMANDS, deployment, TestCommands.headers(MessageCatalog.SCALE_WORKERS_REQUESTED, badId,
+        deployment, null), "{".getBytes(StandardCharsets.UTF_8));
+    kafka.await(DLQ, r -> badId.equals(header(r, CloudEventHeaders.ID)), WAIT);
+    Awaitility.await().atMost(WAIT).untilAsserted(() -> assertThat(meters.get("photobomb.messages.dead_lettered")
+        .tag("consumer", "messaging-e2e").tag("type", MessageCatalog.SCALE_WORKERS_REQUESTED.name())
+        .tag("reason", "malformed_json").counter().count()).isEqualTo(before + 1));
   }
 
   @Test

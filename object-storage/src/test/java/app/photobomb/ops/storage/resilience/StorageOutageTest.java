@@ -19,7 +19,8 @@ import app.photobomb.ops.testsupport.DatabaseRole;
 import app.photobomb.ops.testsupport.RealServers;
 import app.photobomb.ops.testsupport.RealServersExtension;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -64,6 +65,7 @@ class StorageOutageTest {
   private ResilientObjectStore store;
   private UploadRetryWorker worker;
   private JdbcTemplate jdbc;
+  private PrometheusMeterRegistry meters;
 
   @BeforeEach
   void start() throws Exception {
@@ -77,7 +79,7 @@ class StorageOutageTest {
     jdbc = new JdbcTemplate(database());
     jdbc.update("DELETE FROM storage_retry");
     queue = new UploadRetryQueue(jdbc, directory.resolve("spool"), "outage-test");
-    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     breakers = new StoreBreakers(new BreakerProperties(10, OPEN_FOR, 1), meters);
     store = new ResilientObjectStore(b2, r2, breakers, queue, meters);
     worker = new UploadRetryWorker(store, queue, meters);
@@ -118,6 +120,10 @@ class StorageOutageTest {
     }
     assertThat(written.subList(18, 22)).allMatch(w -> w.stored().provider().equals(ResilientObjectStore.PENDING));
     assertThat(queue.size()).isEqualTo(4);
+    // what the StorageBreakerOpen and UploadRetryQueueNotDraining alerts and the dashboard read
+    assertThat(meters.scrape()).contains("resilience4j_circuitbreaker_state{name=\"b2\",state=\"open\"} 1",
+        "photobomb_storage_retry_queued 4", "photobomb_storage_writes_total{outcome=\"r2\"} 15",
+        "photobomb_storage_writes_total{outcome=\"queued\"} 4");
     assertThat(sha256(written.get(20).key())).as("a queued object is readable").isEqualTo(written.get(20).sha256());
 
     b2Server.unavailable(false);

@@ -195,7 +195,9 @@ public class Scaler {
 
   private Optional<ScaleTarget> read(String namespace, String deployment, Cause cause) {
     try {
-      return Optional.of(deployments.read(namespace, deployment));
+      ScaleTarget target = deployments.read(namespace, deployment);
+      state.replicasSeen(key(namespace, deployment), target.current());
+      return Optional.of(target);
     } catch (ScalingFailure failure) {
       failed(namespace, deployment, failure, cause);
       return Optional.empty();
@@ -209,6 +211,7 @@ public class Scaler {
     if (to != from) {
       try {
         deployments.set(target, to);
+        state.replicasSeen(key(target.namespace(), target.deployment()), to);
       } catch (ScalingFailure failure) {
         failed(target.namespace(), target.deployment(), failure, cause);
         return false;
@@ -251,7 +254,7 @@ public class Scaler {
     return details;
   }
 
-  private static String key(String namespace, String deployment) {
+  static String key(String namespace, String deployment) {
     return namespace + "/" + deployment;
   }
 

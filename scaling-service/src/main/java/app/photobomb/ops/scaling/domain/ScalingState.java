@@ -3,6 +3,7 @@ package app.photobomb.ops.scaling.domain;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -86,6 +87,22 @@ public class ScalingState {
     redis.opsForValue().setIfAbsent(key, Long.toString(at.toEpochMilli()));
     String since = redis.opsForValue().get(key);
     return since == null ? at : Instant.ofEpochMilli(Long.parseLong(since));
+  }
+
+  /** Since when the queue has been growing at its deployment's maximum, if it is (read only, for the metrics). */
+  public Optional<Instant> growingAtMax(String queue) {
+    String since = redis.opsForValue().get(PREFIX + "growing-at-max:" + queue);
+    return Optional.ofNullable(since).map(v -> Instant.ofEpochMilli(Long.parseLong(v)));
+  }
+
+  /** Keeps the replicas (or the HPA's minReplicas) last read or set of a deployment, for the metrics. */
+  public void replicasSeen(String deployment, int replicas) {
+    redis.opsForValue().set(PREFIX + "replicas:" + deployment, Integer.toString(replicas));
+  }
+
+  public OptionalInt replicas(String deployment) {
+    String value = redis.opsForValue().get(PREFIX + "replicas:" + deployment);
+    return value == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(value));
   }
 
   /** The queue stopped growing, or its deployment may have more replicas. */
