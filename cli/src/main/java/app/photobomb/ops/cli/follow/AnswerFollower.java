@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -29,6 +30,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 final class AnswerFollower implements AutoCloseable {
 
   private static final Duration TOPIC_LOOKUP_INTERVAL = Duration.ofSeconds(1);
+  private static final Duration DRAIN_POLL = Duration.ofMillis(100);
 
   private final KafkaConsumer<String, byte[]> consumer;
   private final Request request;
@@ -107,6 +109,25 @@ final class AnswerFollower implements AutoCloseable {
       } catch (RejectedMessageException e) {
         err.println("skipped an unreadable " + reply.type().name() + " (" + id + "): " + e.getMessage());
       }
+    }
+    return events;
+  }
+
+  /**
+   * What is still on the reply topics up to their current ends (at most {@code timeout}): once a terminal event is
+   * read, the conversation's earlier events on other topics (a progress report, a saga's last step) may be unread.
+   */
+  List<HeardEvent> drain(Duration timeout) {
+    List<TopicPartition> appeared = lookUpMissingTopics();
+    if (!appeared.isEmpty()) {
+      consumer.seekToBeginning(appeared);
+    }
+    Map<TopicPartition, Long> ends = consumer.endOffsets(assigned);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<HeardEvent> events = new ArrayList<>();
+    while (System.nanoTime() < deadline
+        && ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())) {
+      events.addAll(poll(DRAIN_POLL));
     }
     return events;
   }

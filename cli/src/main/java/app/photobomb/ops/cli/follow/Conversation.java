@@ -2,12 +2,14 @@ package app.photobomb.ops.cli.follow;
 
 import app.photobomb.ops.cli.Connection;
 import app.photobomb.ops.cli.ExitCode;
+import app.photobomb.ops.cli.follow.Answer.Outcome;
 import app.photobomb.ops.common.messaging.PayloadCodec;
 import app.photobomb.ops.common.messaging.RejectedMessageException;
 import app.photobomb.ops.common.messaging.TopicNames;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -24,6 +26,7 @@ public final class Conversation {
   // every task has its own default (WaitDefaults); this one is for a task that forgot to name one
   private static final Duration DEFAULT_WAIT = Duration.ofMinutes(30);
   private static final Duration POLL = Duration.ofMillis(200);
+  private static final Duration DRAIN = Duration.ofSeconds(2);
 
   private final PayloadCodec codec = new PayloadCodec();
   private final Connection connection;
@@ -72,20 +75,21 @@ public final class Conversation {
     long deadline = System.nanoTime() + wait.toNanos();
     boolean completed = false;
     while (System.nanoTime() < deadline) {
-      for (HeardEvent event : follower.poll(POLL)) {
+      List<HeardEvent> heard = follower.poll(POLL);
+      for (int i = 0; i < heard.size(); i++) {
+        HeardEvent event = heard.get(i);
+        Outcome outcome = event.answer().outcome();
+        if (outcome == Outcome.COMPLETED || outcome == Outcome.FAILED) {
+          // what the conversation said before its end, on the other reply topics, is shown before the end
+          heard.subList(i + 1, heard.size()).forEach(display::heard);
+          follower.drain(DRAIN).forEach(display::heard);
+          display.heard(event);
+          return outcome == Outcome.COMPLETED ? ExitCode.COMPLETED : ExitCode.FAILED;
+        }
         display.heard(event);
-        switch (event.answer().outcome()) {
-          case COMPLETED -> {
-            return ExitCode.COMPLETED;
-          }
-          case FAILED -> {
-            return ExitCode.FAILED;
-          }
-          case COMPLETED_UNLESS_FAILURE_FOLLOWS -> {
-            completed = true;
-            deadline = Math.min(deadline, System.nanoTime() + FAILURE_GRACE.toNanos());
-          }
-          case WORKING -> { }
+        if (outcome == Outcome.COMPLETED_UNLESS_FAILURE_FOLLOWS) {
+          completed = true;
+          deadline = Math.min(deadline, System.nanoTime() + FAILURE_GRACE.toNanos());
         }
       }
     }
