@@ -1,0 +1,87 @@
+package app.photobomb.ops.faults;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Seeds accounts as the photobomb API leaves them: a users row, photos with their photo_files rows, and the stored
+ * objects (an original in the originals bucket, a 256 px thumbnail in the thumbnails bucket) in the local store.
+ */
+final class Accounts {
+
+  private static final int PHOTO_BYTES = 48 * 1024;
+
+  private final JdbcTemplate jdbc;
+  private final Path store;
+  private final Random random;
+
+  Accounts(DataSource admin, Path store, long seed) {
+    this.jdbc = new JdbcTemplate(admin);
+    this.store = store;
+    this.random = new Random(seed);
+  }
+
+  /** One account with {@code photos} photos; returns what was stored, to check against later. */
+  SeededAccount seed(int photos) {
+    UUID userId = UUID.randomUUID();
+    jdbc.update("INSERT INTO users (user_id, email, display_name) VALUES (?, ?, ?)", userId,
+        userId + "@faults.example.com", "fault suite");
+    List<SeededAccount.Photo> seeded = new ArrayList<>();
+    for (int i = 0; i < photos; i++) {
+      UUID photoId = UUID.randomUUID();
+      byte[] original = bytes();
+      String originalKey = "originals/" + userId + "/" + photoId + ".jpg";
+      String thumbnailKey = "thumbs/" + photoId + "/256.webp";
+      write(SuiteServers.ORIGINALS, originalKey, original);
+      write(SuiteServers.THUMBNAILS, thumbnailKey, bytes());
+      jdbc.update("""
+          INSERT INTO photos (photo_id, user_id, upload_id, original_filename, content_type, uploaded_at)
+          VALUES (?, ?, ?, ?, 'image/jpeg', ?)""", photoId, userId, UUID.randomUUID(), "IMG_" + i + ".jpg",
+          Timestamp.from(Instant.now().minusSeconds(photos - i)));
+      jdbc.update("""
+          INSERT INTO photo_files (photo_id, user_id, kind, provider, bucket, object_key, size_bytes)
+          VALUES (?, ?, 'original', 'local', ?, ?, ?), (?, ?, 'thumb_256', 'local', ?, ?, ?)""",
+          photoId, userId, SuiteServers.ORIGINALS, originalKey, original.length,
+          photoId, userId, SuiteServers.THUMBNAILS, thumbnailKey, PHOTO_BYTES);
+      seeded.add(new SeededAccount.Photo(photoId, originalKey, thumbnailKey, sha256(original)));
+    }
+    return new SeededAccount(userId, seeded);
+  }
+
+  private byte[] bytes() {
+    byte[] bytes = new byte[PHOTO_BYTES];
+    random.nextBytes(bytes);
+    return bytes;
+  }
+
+  private void write(String bucket, String key, byte[] content) {
+    try {
+      Path file = store.resolve(bucket).resolve(key);
+      Files.createDirectories(file.getParent());
+      Files.write(file, content);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot seed " + bucket + "/" + key, e);
+    }
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+    }
+  }
+}

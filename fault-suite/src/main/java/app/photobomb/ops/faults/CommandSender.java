@@ -1,0 +1,68 @@
+package app.photobomb.ops.faults;
+
+import app.photobomb.ops.common.events.PhotobombMessage;
+import app.photobomb.ops.common.events.UserDeletionCancelled;
+import app.photobomb.ops.common.events.UserDeletionRequested;
+import app.photobomb.ops.common.events.UserExportRequested;
+import app.photobomb.ops.common.messaging.CloudEventHeaders;
+import app.photobomb.ops.common.messaging.PayloadCodec;
+import app.photobomb.ops.testsupport.KafkaTestClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Publishes the load's commands on the wire contract only, as the photobomb API and the CLI do: the command's record
+ * as JSON on its topic, keyed by the account, with CloudEvents binary-mode headers and a correlation id of its own.
+ * Remembers every command sent.
+ */
+final class CommandSender implements AutoCloseable {
+
+  private static final String SOURCE = "urn:photobomb:fault-suite";
+
+  private final KafkaTestClient kafka;
+  private final PayloadCodec codec = new PayloadCodec();
+  private final List<SentCommand> sent = new CopyOnWriteArrayList<>();
+
+  CommandSender(String bootstrapServers) {
+    this.kafka = new KafkaTestClient(bootstrapServers);
+  }
+
+  /** An operator's deletion at once, with its reason (legal request). */
+  void forcedDeletion(UUID userId) {
+    send(CommandKind.FORCED_DELETION, userId, null, new UserDeletionRequested(userId, "operator:fault-suite",
+        "legal request (fault suite)", Instant.now(), true));
+  }
+
+  /** A deletion in the grace period, and its cancel right after. */
+  void deletionThenCancel(UUID userId) {
+    send(CommandKind.DELETION_THEN_CANCELLED, userId, null, new UserDeletionRequested(userId, userId.toString(),
+        "user asked (fault suite)", Instant.now()));
+    send(CommandKind.CANCEL, userId, null, new UserDeletionCancelled(userId, userId.toString()));
+  }
+
+  void export(UUID userId) {
+    UUID exportId = UUID.randomUUID();
+    send(CommandKind.EXPORT, userId, exportId, new UserExportRequested(exportId, userId, userId.toString()));
+  }
+
+  private void send(CommandKind kind, UUID userId, UUID exportId, PhotobombMessage payload) {
+    String id = UUID.randomUUID().toString();
+    String correlationId = UUID.randomUUID().toString();
+    String json = codec.encode(payload);
+    kafka.send(kind.command().topic(), userId.toString(), CloudEventHeaders.forCommand(kind.command(), id, SOURCE,
+        userId.toString(), correlationId), json.getBytes(StandardCharsets.UTF_8));
+    sent.add(new SentCommand(kind, id, correlationId, userId, exportId, json, Instant.now()));
+  }
+
+  List<SentCommand> sent() {
+    return List.copyOf(sent);
+  }
+
+  @Override
+  public void close() {
+    kafka.close();
+  }
+}

@@ -1,0 +1,58 @@
+package app.photobomb.ops.faults;
+
+import app.photobomb.ops.common.messaging.CloudEventHeaders;
+import app.photobomb.ops.testsupport.KafkaTestClient;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * The events on the topics that end commands, read from the beginning, as any consumer would see them: a record
+ * delivered twice (the relay republishes after a crash, by design) is one event, since it keeps its ce_id.
+ */
+final class EventLog {
+
+  private final Map<String, List<ObservedEvent>> byCorrelation;
+  private final List<ObservedEvent> all;
+
+  private EventLog(List<ObservedEvent> all) {
+    this.all = all;
+    this.byCorrelation = all.stream().collect(Collectors.groupingBy(ObservedEvent::correlationId,
+        LinkedHashMap::new, Collectors.toList()));
+  }
+
+  static EventLog read(String bootstrapServers, Collection<String> topics) {
+    Map<String, ObservedEvent> distinct = new LinkedHashMap<>();
+    try (KafkaTestClient kafka = new KafkaTestClient(bootstrapServers)) {
+      for (String topic : topics) {
+        for (ConsumerRecord<String, byte[]> record : kafka.readAll(topic)) {
+          ObservedEvent event = new ObservedEvent(topic, KafkaTestClient.header(record, CloudEventHeaders.ID),
+              String.valueOf(KafkaTestClient.header(record, CloudEventHeaders.CORRELATION_ID)),
+              record.key(), KafkaTestClient.text(record));
+          distinct.putIfAbsent(topic + "/" + event.ceId(), event);
+        }
+      }
+    }
+    return new EventLog(new ArrayList<>(distinct.values()));
+  }
+
+  /** The events that carry the command's correlation id, in topic order. */
+  List<ObservedEvent> of(SentCommand command) {
+    return byCorrelation.getOrDefault(command.correlationId(), List.of());
+  }
+
+  /** The events among them that end it. */
+  List<ObservedEvent> terminal(SentCommand command) {
+    List<String> topics = command.kind().terminal().stream().map(type -> type.topic()).toList();
+    return of(command).stream().filter(event -> topics.contains(event.topic())).toList();
+  }
+
+  /** Every event on a topic keyed by one account, whatever its correlation. */
+  List<ObservedEvent> about(String topic, String key) {
+    return all.stream().filter(e -> e.topic().equals(topic) && key.equals(e.key())).toList();
+  }
+}

@@ -1,0 +1,57 @@
+package app.photobomb.ops.faults;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.boot.convert.DurationStyle;
+
+/**
+ * What one run of the suite does, from environment variables: how many rounds, how much load per round, how many
+ * kills of each service, how long to wait for the system to settle, where to keep the run's files, the random seed.
+ *
+ * @param rounds rounds of the kill fault ({@code FAULTS_ROUNDS}, 1)
+ * @param forcedDeletions accounts deleted at once, per round ({@code FAULTS_FORCED_DELETIONS}, 6)
+ * @param cancelledDeletions accounts asked for deletion and then cancelled, per round
+ *     ({@code FAULTS_CANCELLED_DELETIONS}, 6)
+ * @param exports exports per round ({@code FAULTS_EXPORTS}, 6)
+ * @param photosPerAccount photos of every seeded account ({@code FAULTS_PHOTOS}, 3)
+ * @param killsPerService kills of each service per round ({@code FAULTS_KILLS}, 1)
+ * @param maxKillDelay longest wait before a kill, after the commands of its wave ({@code FAULTS_MAX_KILL_DELAY}, 6s)
+ * @param settle how long every command may take to reach its terminal event once the faults stop
+ *     ({@code FAULTS_SETTLE}, 4m)
+ * @param directory the run's files: logs, object store, spool ({@code FAULTS_DIR}, fault-suite/target/faults-run)
+ * @param seed random seed of the kill moments ({@code FAULTS_SEED}, the current time)
+ * @param serviceHeap heap of each service's JVM ({@code FAULTS_SERVICE_HEAP}, 384m)
+ * @param report where the Markdown table goes ({@code FAULTS_REPORT}, fault-suite/target/faults.md)
+ */
+record FaultSettings(int rounds, int forcedDeletions, int cancelledDeletions, int exports, int photosPerAccount,
+    int killsPerService, Duration maxKillDelay, Duration settle, Path directory, long seed, String serviceHeap,
+    Path report) {
+
+  static FaultSettings fromEnvironment(Map<String, String> env) {
+    return new FaultSettings(
+        integer(env, "FAULTS_ROUNDS", 1),
+        integer(env, "FAULTS_FORCED_DELETIONS", 6),
+        integer(env, "FAULTS_CANCELLED_DELETIONS", 6),
+        integer(env, "FAULTS_EXPORTS", 6),
+        integer(env, "FAULTS_PHOTOS", 3),
+        integer(env, "FAULTS_KILLS", 1),
+        duration(env, "FAULTS_MAX_KILL_DELAY", "6s"),
+        duration(env, "FAULTS_SETTLE", "4m"),
+        Path.of(env.getOrDefault("FAULTS_DIR", "fault-suite/target/faults-run")).toAbsolutePath().normalize(),
+        Long.parseLong(env.getOrDefault("FAULTS_SEED", Long.toString(System.currentTimeMillis()))),
+        env.getOrDefault("FAULTS_SERVICE_HEAP", "384m"),
+        Path.of(env.getOrDefault("FAULTS_REPORT", "fault-suite/target/faults.md")).toAbsolutePath().normalize());
+  }
+
+  private static int integer(Map<String, String> env, String name, int fallback) {
+    String value = env.get(name);
+    return value == null || value.isBlank() ? fallback : Integer.parseInt(value.trim());
+  }
+
+  /** Durations as Spring writes them (6s, 4m, 500ms). */
+  private static Duration duration(Map<String, String> env, String name, String fallback) {
+    String value = env.getOrDefault(name, fallback).trim();
+    return DurationStyle.SIMPLE.parse(value);
+  }
+}

@@ -1,0 +1,89 @@
+package app.photobomb.ops.faults;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fault suite's command: starts the servers, the stand-ins and the services (each in its own JVM from its jar),
+ * runs the rounds of each fault, checks the invariants from the outside, prints the table and writes it as
+ * Markdown. Exits 1 when any invariant failed (each failure is printed with its command, events and state).
+ */
+public final class FaultSuite {
+
+  private static final Logger log = LoggerFactory.getLogger(FaultSuite.class);
+  static final String KILL_FAULT = "SIGKILL of each service in turn";
+
+  private FaultSuite() {
+  }
+
+  public static void main(String[] args) {
+    int status;
+    try {
+      status = run(FaultSettings.fromEnvironment(System.getenv()), System.out) ? 0 : 1;
+    } catch (Exception e) {
+      log.error("the fault suite could not run", e);
+      status = 2;
+    }
+    // the servers' non-daemon threads (Kafka, the relay) would keep the JVM alive
+    System.exit(status);
+  }
+
+  /** Runs every round; true when every invariant held. */
+  static boolean run(FaultSettings settings, PrintStream out) throws Exception {
+    prepare(settings.directory());
+    log.info("fault suite: {} round(s), seed {}, files in {}", settings.rounds(), settings.seed(),
+        settings.directory());
+    Random random = new Random(settings.seed());
+    List<RoundResult> rounds = new ArrayList<>();
+    try (SuiteServers servers = SuiteServers.start(settings.directory());
+        Fleet fleet = Fleet.start(servers, settings)) {
+      KillRound kill = new KillRound(servers, fleet, settings, random);
+      for (int round = 1; round <= settings.rounds(); round++) {
+        RoundResult result = kill.run(round);
+        result.findings().forEach(finding -> out.println(finding.describe()));
+        log.info("round {}: {} commands, {} invariant(s) failed", round, result.commands(), result.findings().size());
+        rounds.add(result);
+      }
+    }
+    FaultTable table = new FaultTable(List.of(new FaultRow(KILL_FAULT, rounds)));
+    out.print(table.text());
+    table.write(settings.report(), settings);
+    out.println("written to " + settings.report());
+    return rounds.stream().allMatch(r -> r.findings().isEmpty());
+  }
+
+  /** A run starts from an empty store and spool; the service logs of the last run go, the suite's log stays. */
+  private static void prepare(Path directory) throws IOException {
+    for (String part : List.of("objects", "spool")) {
+      deleteTree(directory.resolve(part));
+    }
+    Path logs = directory.resolve("logs");
+    if (Files.isDirectory(logs)) {
+      try (Stream<Path> files = Files.list(logs)) {
+        for (Path file : files.filter(f -> f.getFileName().toString().endsWith("-service.log")).toList()) {
+          Files.delete(file);
+        }
+      }
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package app.photobomb.ops.faults;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The mixed load of a round, in a shuffled order and sent in waves, so that commands arrive before, during and
+ * after each kill: forced deletions, deletions followed by their cancel, exports.
+ */
+final class Load {
+
+  private final List<Runnable> pending;
+  private final int total;
+
+  Load(CommandSender sender, List<SeededAccount> forced, List<SeededAccount> cancelled, List<SeededAccount> exported,
+      Random random) {
+    List<Runnable> actions = new ArrayList<>();
+    forced.forEach(account -> actions.add(() -> sender.forcedDeletion(account.userId())));
+    cancelled.forEach(account -> actions.add(() -> sender.deletionThenCancel(account.userId())));
+    exported.forEach(account -> actions.add(() -> sender.export(account.userId())));
+    Collections.shuffle(actions, random);
+    this.pending = actions;
+    this.total = actions.size();
+  }
+
+  /** Sends the next wave: {@code 1 / waves} of the load (at least one command group while any is left). */
+  void sendWave(int waves) {
+    int size = Math.max(1, (int) Math.ceil((double) total / waves));
+    for (int i = 0; i < size && !pending.isEmpty(); i++) {
+      pending.remove(0).run();
+    }
+  }
+
+  void sendRest() {
+    while (!pending.isEmpty()) {
+      pending.remove(0).run();
+    }
+  }
+}

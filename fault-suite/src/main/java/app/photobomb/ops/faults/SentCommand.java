@@ -1,0 +1,14 @@
+package app.photobomb.ops.faults;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** A command the load published: its envelope's id and correlation id, the account, the export if any. */
+record SentCommand(CommandKind kind, String ceId, String correlationId, UUID userId, UUID exportId, String payload,
+    Instant sentAt) {
+
+  String describe() {
+    return kind + " ce_id=" + ceId + " correlation=" + correlationId + " user=" + userId
+        + (exportId == null ? "" : " export=" + exportId) + " sent " + sentAt + " payload " + payload;
+  }
+}
