@@ -3,6 +3,7 @@ package app.photobomb.ops.faults;
 import app.photobomb.ops.common.events.UserExportCompleted;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,7 +93,7 @@ final class ArchiveCheck {
 
   private static String sha256(InputStream content) throws IOException {
     try (DigestInputStream in = new DigestInputStream(content, MessageDigest.getInstance("SHA-256"))) {
-      in.transferTo(java.io.OutputStream.nullOutputStream());
+      in.transferTo(OutputStream.nullOutputStream());
       return HexFormat.of().formatHex(in.getMessageDigest().digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every Java platform", e);

@@ -2,6 +2,7 @@ package app.photobomb.ops.faults;
 
 import app.photobomb.ops.common.events.MessageCatalog;
 import app.photobomb.ops.common.events.MessageType;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -50,7 +51,7 @@ enum CommandKind {
 
   /** Every topic some kind of command ends on: what the checks read. */
   static List<String> terminalTopics() {
-    return java.util.Arrays.stream(values()).flatMap(kind -> kind.terminal.stream()).map(MessageType::topic)
+    return Arrays.stream(values()).flatMap(kind -> kind.terminal.stream()).map(MessageType::topic)
         .distinct().toList();
   }
 }
