@@ -60,13 +60,6 @@ final class Fleet implements AutoCloseable {
 
   @Override
   public void close() {
-    for (ServiceProcess service : services) {
-      try {
-        service.close();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        log.warn("interrupted while stopping {}", service.service().serviceName());
-      }
-    }
+    services.forEach(ServiceProcess::close);
   }
 }

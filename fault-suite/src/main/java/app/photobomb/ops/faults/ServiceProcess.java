@@ -90,13 +90,18 @@ final class ServiceProcess implements AutoCloseable {
 
   /** Asks it to stop (SIGTERM, its graceful shutdown) and waits. */
   @Override
-  public synchronized void close() throws InterruptedException {
+  public synchronized void close() {
     if (process == null) {
       return;
     }
     process.destroy();
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
-      process.destroyForcibly().waitFor();
+    try {
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
     }
   }
 }
