@@ -49,6 +49,11 @@ enum CommandKind {
     return terminal;
   }
 
+  /** The dead-letter topics of the commands' topics. */
+  static List<String> deadLetterTopics() {
+    return Arrays.stream(values()).map(kind -> kind.command.topic() + ".dlq").distinct().toList();
+  }
+
   /** Every topic some kind of command ends on: what the checks read. */
   static List<String> terminalTopics() {
     return Arrays.stream(values()).flatMap(kind -> kind.terminal.stream()).map(MessageType::topic)

@@ -20,7 +20,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class CommandSender implements AutoCloseable {
 
-  private static final String SOURCE = "urn:photobomb:fault-suite";
+  /** The photobomb API, which sends the users' requests. */
+  private static final String API = "urn:photobomb:api";
+  /** The operators' command line, which sends the forced deletions. */
+  private static final String CLI = "urn:photobomb-ops:cli";
 
   private final KafkaTestClient kafka;
   private final PayloadCodec codec = new PayloadCodec();
@@ -32,27 +35,27 @@ final class CommandSender implements AutoCloseable {
 
   /** An operator's deletion at once, with its reason (legal request). */
   void forcedDeletion(UUID userId) {
-    send(CommandKind.FORCED_DELETION, userId, null, new UserDeletionRequested(userId, "operator:fault-suite",
+    send(CommandKind.FORCED_DELETION, CLI, userId, null, new UserDeletionRequested(userId, "operator:fault-suite",
         "legal request (fault suite)", Instant.now(), true));
   }
 
   /** A deletion in the grace period, and its cancel right after. */
   void deletionThenCancel(UUID userId) {
-    send(CommandKind.DELETION_THEN_CANCELLED, userId, null, new UserDeletionRequested(userId, userId.toString(),
+    send(CommandKind.DELETION_THEN_CANCELLED, API, userId, null, new UserDeletionRequested(userId, userId.toString(),
         "user asked (fault suite)", Instant.now()));
-    send(CommandKind.CANCEL, userId, null, new UserDeletionCancelled(userId, userId.toString()));
+    send(CommandKind.CANCEL, API, userId, null, new UserDeletionCancelled(userId, userId.toString()));
   }
 
   void export(UUID userId) {
     UUID exportId = UUID.randomUUID();
-    send(CommandKind.EXPORT, userId, exportId, new UserExportRequested(exportId, userId, userId.toString()));
+    send(CommandKind.EXPORT, API, userId, exportId, new UserExportRequested(exportId, userId, userId.toString()));
   }
 
-  private void send(CommandKind kind, UUID userId, UUID exportId, PhotobombMessage payload) {
+  private void send(CommandKind kind, String source, UUID userId, UUID exportId, PhotobombMessage payload) {
     String id = UUID.randomUUID().toString();
     String correlationId = UUID.randomUUID().toString();
     String json = codec.encode(payload);
-    kafka.send(kind.command().topic(), userId.toString(), CloudEventHeaders.forCommand(kind.command(), id, SOURCE,
+    kafka.send(kind.command().topic(), userId.toString(), CloudEventHeaders.forCommand(kind.command(), id, source,
         userId.toString(), correlationId), json.getBytes(StandardCharsets.UTF_8));
     sent.add(new SentCommand(kind, id, correlationId, userId, exportId, json, Instant.now()));
   }

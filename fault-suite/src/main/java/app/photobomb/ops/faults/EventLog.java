@@ -1,6 +1,7 @@
 package app.photobomb.ops.faults;
 
 import app.photobomb.ops.common.messaging.CloudEventHeaders;
+import app.photobomb.ops.common.messaging.DeadLetterHeaders;
 import app.photobomb.ops.testsupport.KafkaTestClient;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -12,7 +13,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * The events on the topics that end commands, read from the beginning, as any consumer would see them: a record
- * delivered twice (the relay republishes after a crash, by design) is one event, since it keeps its ce_id.
+ * delivered twice (the relay republishes after a crash, by design) is one event, since it keeps its ce_id. The
+ * commands' dead-letter topics are read too, so that a command that ended there shows with its reason.
  */
 final class EventLog {
 
@@ -25,19 +27,29 @@ final class EventLog {
         LinkedHashMap::new, Collectors.toList()));
   }
 
-  static EventLog read(String bootstrapServers, Collection<String> topics) {
+  static EventLog read(String bootstrapServers, Collection<String> topics, Collection<String> deadLetterTopics) {
     Map<String, ObservedEvent> distinct = new LinkedHashMap<>();
     try (KafkaTestClient kafka = new KafkaTestClient(bootstrapServers)) {
       for (String topic : topics) {
         for (ConsumerRecord<String, byte[]> record : kafka.readAll(topic)) {
-          ObservedEvent event = new ObservedEvent(topic, KafkaTestClient.header(record, CloudEventHeaders.ID),
-              String.valueOf(KafkaTestClient.header(record, CloudEventHeaders.CORRELATION_ID)),
-              record.key(), KafkaTestClient.text(record));
-          distinct.putIfAbsent(topic + "/" + event.ceId(), event);
+          add(distinct, topic, record, KafkaTestClient.text(record));
+        }
+      }
+      for (String topic : deadLetterTopics) {
+        for (ConsumerRecord<String, byte[]> record : kafka.readAll(topic)) {
+          add(distinct, topic, record, "[" + KafkaTestClient.header(record, DeadLetterHeaders.REASON) + ": "
+              + KafkaTestClient.header(record, DeadLetterHeaders.DETAIL) + "] " + KafkaTestClient.text(record));
         }
       }
     }
     return new EventLog(new ArrayList<>(distinct.values()));
+  }
+
+  private static void add(Map<String, ObservedEvent> distinct, String topic, ConsumerRecord<String, byte[]> record,
+      String payload) {
+    ObservedEvent event = new ObservedEvent(topic, KafkaTestClient.header(record, CloudEventHeaders.ID),
+        String.valueOf(KafkaTestClient.header(record, CloudEventHeaders.CORRELATION_ID)), record.key(), payload);
+    distinct.putIfAbsent(topic + "/" + event.ceId(), event);
   }
 
   /** The events that carry the command's correlation id, in topic order. */

@@ -106,12 +106,13 @@ final class KillRound {
   /** Reads the event topics until every command has a terminal event, or the settle time is up. */
   private EventLog settle(List<SentCommand> sent) {
     List<String> topics = CommandKind.terminalTopics();
+    List<String> deadLetters = CommandKind.deadLetterTopics();
     String bootstrap = servers.endpoints().kafkaBootstrapServers();
-    EventLog[] last = {EventLog.read(bootstrap, topics)};
+    EventLog[] last = {EventLog.read(bootstrap, topics, deadLetters)};
     try {
       Awaitility.await("every command's terminal event").atMost(settings.settle()).pollInterval(Duration.ofSeconds(3))
           .until(() -> {
-            last[0] = EventLog.read(bootstrap, topics);
+            last[0] = EventLog.read(bootstrap, topics, deadLetters);
             return sent.stream().allMatch(command -> !last[0].terminal(command).isEmpty());
           });
     } catch (ConditionTimeoutException e) {
