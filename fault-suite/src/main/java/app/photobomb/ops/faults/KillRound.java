@@ -63,7 +63,14 @@ final class KillRound {
     EventLog events = settle(sent);
     List<Finding> findings = new RoundChecks(events, new DatabaseView(servers.adminDataSource()),
         new StoreView(servers.objectStore()), accounts).check(sent);
+    log.info("round {} checked: {} forced deletions (rows and objects gone), {} cancelled deletions (account whole), "
+        + "{} exports (archive against manifest, originals and event)", round, count(sent, CommandKind.FORCED_DELETION),
+        count(sent, CommandKind.DELETION_THEN_CANCELLED), count(sent, CommandKind.EXPORT));
     return new RoundResult(sent.size(), findings, recoveries);
+  }
+
+  private static long count(List<SentCommand> sent, CommandKind kind) {
+    return sent.stream().filter(command -> command.kind() == kind).count();
   }
 
   private List<SeededAccount> seed(Accounts seeder, int count, Map<UUID, SeededAccount> accounts) {
