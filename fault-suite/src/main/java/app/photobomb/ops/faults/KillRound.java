@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.slf4j.Logger;
@@ -115,16 +116,17 @@ final class KillRound {
     List<String> topics = CommandKind.terminalTopics();
     List<String> deadLetters = CommandKind.deadLetterTopics();
     String bootstrap = servers.endpoints().kafkaBootstrapServers();
-    EventLog[] last = {EventLog.read(bootstrap, topics, deadLetters)};
+    AtomicReference<EventLog> last = new AtomicReference<>();
     try {
       Awaitility.await("every command's terminal event").atMost(settings.settle()).pollInterval(Duration.ofSeconds(3))
           .until(() -> {
-            last[0] = EventLog.read(bootstrap, topics, deadLetters);
-            return sent.stream().allMatch(command -> !last[0].terminal(command).isEmpty());
+            EventLog events = EventLog.read(bootstrap, topics, deadLetters);
+            last.set(events);
+            return sent.stream().allMatch(command -> !events.terminal(command).isEmpty());
           });
     } catch (ConditionTimeoutException e) {
       log.warn("not every command ended within {}; the checks count the rest as lost", settings.settle());
     }
-    return last[0];
+    return last.get() != null ? last.get() : EventLog.read(bootstrap, topics, deadLetters);
   }
 }
