@@ -24,7 +24,10 @@ enum CommandKind {
       List.of(MessageCatalog.USER_RESTORED, MessageCatalog.USER_DELETION_FAILED)),
   /** An export asked for by the user: ends completed. */
   EXPORT(MessageCatalog.USER_EXPORT_REQUESTED, MessageCatalog.USER_EXPORT_COMPLETED,
-      List.of(MessageCatalog.USER_EXPORT_COMPLETED, MessageCatalog.USER_EXPORT_FAILED));
+      List.of(MessageCatalog.USER_EXPORT_COMPLETED, MessageCatalog.USER_EXPORT_FAILED)),
+  /** A purge of thumbnail URLs (as the API asks after a user replaced a photo): ends purged, every URL sent. */
+  PURGE(MessageCatalog.CACHE_PURGE_REQUESTED, MessageCatalog.CACHE_PURGED,
+      List.of(MessageCatalog.CACHE_PURGED, MessageCatalog.CACHE_PURGE_FAILED));
 
   private final MessageType<?> command;
   private final MessageType<?> expected;
@@ -47,6 +50,11 @@ enum CommandKind {
 
   List<MessageType<?>> terminal() {
     return terminal;
+  }
+
+  /** The topics the load's commands are published on. */
+  static List<String> commandTopics() {
+    return Arrays.stream(values()).map(kind -> kind.command.topic()).distinct().toList();
   }
 
   /** The dead-letter topics of the commands' topics. */

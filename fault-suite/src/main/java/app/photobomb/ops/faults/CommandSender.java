@@ -1,5 +1,6 @@
 package app.photobomb.ops.faults;
 
+import app.photobomb.ops.common.events.CachePurgeRequested;
 import app.photobomb.ops.common.events.PhotobombMessage;
 import app.photobomb.ops.common.events.UserDeletionCancelled;
 import app.photobomb.ops.common.events.UserDeletionRequested;
@@ -15,7 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Publishes the load's commands on the wire contract only, as the photobomb API and the CLI do: the command's record
- * as JSON on its topic, keyed by the account, with CloudEvents binary-mode headers and a correlation id of its own.
+ * as JSON on its topic, keyed by the account (a purge by its id), with CloudEvents binary-mode headers and a correlation id of its own.
  * Remembers every command sent.
  */
 final class CommandSender implements AutoCloseable {
@@ -51,13 +52,25 @@ final class CommandSender implements AutoCloseable {
     send(CommandKind.EXPORT, API, userId, exportId, new UserExportRequested(exportId, userId, userId.toString()));
   }
 
+  /** A purge of thumbnail URLs, keyed by its purge id, as the API asks for it. */
+  void purge(List<String> urls) {
+    UUID purgeId = UUID.randomUUID();
+    send(CommandKind.PURGE, API, purgeId.toString(), null, null, new CachePurgeRequested(purgeId, urls, List.of(),
+        false, false, "api:fault-suite"));
+  }
+
   private void send(CommandKind kind, String source, UUID userId, UUID exportId, PhotobombMessage payload) {
+    send(kind, source, userId.toString(), userId, exportId, payload);
+  }
+
+  private void send(CommandKind kind, String source, String key, UUID userId, UUID exportId,
+      PhotobombMessage payload) {
     String id = UUID.randomUUID().toString();
     String correlationId = UUID.randomUUID().toString();
     String json = codec.encode(payload);
-    kafka.send(kind.command().topic(), userId.toString(), CloudEventHeaders.forCommand(kind.command(), id, source,
-        userId.toString(), correlationId), json.getBytes(StandardCharsets.UTF_8));
-    sent.add(new SentCommand(kind, id, correlationId, userId, exportId, json, Instant.now()));
+    kafka.send(kind.command().topic(), key, CloudEventHeaders.forCommand(kind.command(), id, source, key,
+        correlationId), json.getBytes(StandardCharsets.UTF_8));
+    sent.add(new SentCommand(kind, id, correlationId, key, userId, exportId, json, Instant.now()));
   }
 
   List<SentCommand> sent() {

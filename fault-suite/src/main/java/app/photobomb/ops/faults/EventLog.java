@@ -20,15 +20,18 @@ final class EventLog {
 
   private final Map<String, List<ObservedEvent>> byCorrelation;
   private final List<ObservedEvent> all;
+  private final List<ObservedEvent> deadLetters;
 
-  private EventLog(List<ObservedEvent> all) {
+  private EventLog(List<ObservedEvent> all, List<ObservedEvent> deadLetters) {
     this.all = all;
+    this.deadLetters = deadLetters;
     this.byCorrelation = all.stream().collect(Collectors.groupingBy(ObservedEvent::correlationId,
         LinkedHashMap::new, Collectors.toList()));
   }
 
   static EventLog read(String bootstrapServers, Collection<String> topics, Collection<String> deadLetterTopics) {
     Map<String, ObservedEvent> distinct = new LinkedHashMap<>();
+    List<ObservedEvent> letters = new ArrayList<>();
     try (KafkaTestClient kafka = new KafkaTestClient(bootstrapServers)) {
       for (String topic : topics) {
         for (ConsumerRecord<String, byte[]> record : kafka.readAll(topic)) {
@@ -37,19 +40,32 @@ final class EventLog {
       }
       for (String topic : deadLetterTopics) {
         for (ConsumerRecord<String, byte[]> record : kafka.readAll(topic)) {
-          add(distinct, topic, record, "[" + KafkaTestClient.header(record, DeadLetterHeaders.REASON) + ": "
-              + KafkaTestClient.header(record, DeadLetterHeaders.DETAIL) + "] " + KafkaTestClient.text(record));
+          ObservedEvent letter = event(topic, record, "[" + KafkaTestClient.header(record, DeadLetterHeaders.REASON)
+              + ": " + KafkaTestClient.header(record, DeadLetterHeaders.DETAIL) + "] " + KafkaTestClient.text(record));
+          letters.add(letter);
+          if (letter.ceId() != null) {
+            distinct.putIfAbsent(topic + "/" + letter.ceId(), letter);
+          }
         }
       }
     }
-    return new EventLog(new ArrayList<>(distinct.values()));
+    return new EventLog(new ArrayList<>(distinct.values()), letters);
   }
 
   private static void add(Map<String, ObservedEvent> distinct, String topic, ConsumerRecord<String, byte[]> record,
       String payload) {
-    ObservedEvent event = new ObservedEvent(topic, KafkaTestClient.header(record, CloudEventHeaders.ID),
-        String.valueOf(KafkaTestClient.header(record, CloudEventHeaders.CORRELATION_ID)), record.key(), payload);
+    ObservedEvent event = event(topic, record, payload);
     distinct.putIfAbsent(topic + "/" + event.ceId(), event);
+  }
+
+  private static ObservedEvent event(String topic, ConsumerRecord<String, byte[]> record, String payload) {
+    return new ObservedEvent(topic, KafkaTestClient.header(record, CloudEventHeaders.ID),
+        String.valueOf(KafkaTestClient.header(record, CloudEventHeaders.CORRELATION_ID)), record.key(), payload);
+  }
+
+  /** Every record of the dead-letter topics, as they are (a letter without a ce_id too). */
+  List<ObservedEvent> deadLetters() {
+    return List.copyOf(deadLetters);
   }
 
   /** The events that carry the command's correlation id, in topic order. */

@@ -2,21 +2,30 @@ package app.photobomb.ops.faults;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.convert.DurationStyle;
 
 /**
- * What one run of the suite does, from environment variables: how many rounds, how much load per round, how many
- * kills of each service, how long to wait for the system to settle, where to keep the run's files, the random seed.
+ * What one run of the suite does, from environment variables: which faults, how many rounds of each, how much load
+ * per round, how many injections, how long to wait for the system to settle, where to keep the run's files, the random seed.
  *
- * @param rounds rounds of the kill fault ({@code FAULTS_ROUNDS}, 1)
+ * @param rounds rounds of each fault ({@code FAULTS_ROUNDS}, 1)
  * @param forcedDeletions accounts deleted at once, per round ({@code FAULTS_FORCED_DELETIONS}, 6)
  * @param cancelledDeletions accounts asked for deletion and then cancelled, per round
  *     ({@code FAULTS_CANCELLED_DELETIONS}, 6)
  * @param exports exports per round ({@code FAULTS_EXPORTS}, 6)
  * @param photosPerAccount photos of every seeded account ({@code FAULTS_PHOTOS}, 3)
- * @param killsPerService kills of each service per round ({@code FAULTS_KILLS}, 1)
- * @param maxKillDelay longest wait before a kill, after the commands of its wave ({@code FAULTS_MAX_KILL_DELAY}, 6s)
+ * @param purges purges of thumbnail URLs per round, 3 URLs each ({@code FAULTS_PURGES}, 6)
+ * @param faults the faults to run, each in rounds of its own ({@code FAULTS_FAULTS}, comma-separated names of
+ *     {@link FaultKind}; all by default)
+ * @param injections injections of the fault per round ({@code FAULTS_INJECTIONS}, 2; the kill fault kills each
+ *     service that many times)
+ * @param maxKillDelay longest wait before an injection, after the commands of its wave ({@code FAULTS_MAX_KILL_DELAY},
+ *     6s)
+ * @param serverDown how long a restarted server stays down ({@code FAULTS_SERVER_DOWN}, 5s)
+ * @param storm how long a Cloudflare 429 storm lasts ({@code FAULTS_STORM}, 10s)
+ * @param recovery longest time the system may take to catch up after one injection ({@code FAULTS_RECOVERY}, 3m)
  * @param settle how long every command may take to reach its terminal event once the faults stop
  *     ({@code FAULTS_SETTLE}, 4m)
  * @param directory the run's files: logs, object store, spool ({@code FAULTS_DIR}, fault-suite/target/faults-run)
@@ -25,8 +34,8 @@ import org.springframework.boot.convert.DurationStyle;
  * @param report where the Markdown table goes ({@code FAULTS_REPORT}, fault-suite/target/faults.md)
  */
 record FaultSettings(int rounds, int forcedDeletions, int cancelledDeletions, int exports, int photosPerAccount,
-    int killsPerService, Duration maxKillDelay, Duration settle, Path directory, long seed, String serviceHeap,
-    Path report) {
+    int purges, List<FaultKind> faults, int injections, Duration maxKillDelay, Duration serverDown, Duration storm,
+    Duration recovery, Duration settle, Path directory, long seed, String serviceHeap, Path report) {
 
   static FaultSettings fromEnvironment(Map<String, String> env) {
     return new FaultSettings(
@@ -35,8 +44,13 @@ record FaultSettings(int rounds, int forcedDeletions, int cancelledDeletions, in
         integer(env, "FAULTS_CANCELLED_DELETIONS", 6),
         integer(env, "FAULTS_EXPORTS", 6),
         integer(env, "FAULTS_PHOTOS", 3),
-        integer(env, "FAULTS_KILLS", 1),
+        integer(env, "FAULTS_PURGES", 6),
+        FaultKind.parse(env.getOrDefault("FAULTS_FAULTS", "")),
+        integer(env, "FAULTS_INJECTIONS", 2),
         duration(env, "FAULTS_MAX_KILL_DELAY", "6s"),
+        duration(env, "FAULTS_SERVER_DOWN", "5s"),
+        duration(env, "FAULTS_STORM", "10s"),
+        duration(env, "FAULTS_RECOVERY", "3m"),
         duration(env, "FAULTS_SETTLE", "4m"),
         Path.of(env.getOrDefault("FAULTS_DIR", "fault-suite/target/faults-run")).toAbsolutePath().normalize(),
         Long.parseLong(env.getOrDefault("FAULTS_SEED", Long.toString(System.currentTimeMillis()))),

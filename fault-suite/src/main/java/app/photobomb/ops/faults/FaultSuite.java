@@ -1,5 +1,6 @@
 package app.photobomb.ops.faults;
 
+import app.photobomb.ops.testsupport.LeftoverProcess;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -20,7 +21,6 @@ import org.slf4j.LoggerFactory;
 public final class FaultSuite {
 
   private static final Logger log = LoggerFactory.getLogger(FaultSuite.class);
-  static final String KILL_FAULT = "SIGKILL of each service in turn";
 
   private FaultSuite() {
   }
@@ -40,30 +40,55 @@ public final class FaultSuite {
   /** Runs every round; true when every invariant held. */
   static boolean run(FaultSettings settings, PrintStream out) throws Exception {
     prepare(settings.directory());
-    log.info("fault suite: {} round(s), seed {}, files in {}", settings.rounds(), settings.seed(),
-        settings.directory());
+    log.info("fault suite: {}, {} round(s) each, seed {}, files in {}", settings.faults(), settings.rounds(),
+        settings.seed(), settings.directory());
     Random random = new Random(settings.seed());
-    List<RoundResult> rounds = new ArrayList<>();
+    List<FaultRow> rows = new ArrayList<>();
+    List<SentCommand> everySent = new ArrayList<>();
     try (SuiteServers servers = SuiteServers.start(settings.directory());
         Fleet fleet = Fleet.start(servers, settings)) {
-      KillRound kill = new KillRound(servers, fleet, settings, random);
-      for (int round = 1; round <= settings.rounds(); round++) {
-        RoundResult result = kill.run(round);
-        result.findings().forEach(finding -> out.println(finding.describe()));
-        log.info("round {}: {} commands, {} invariant(s) failed", round, result.commands(), result.findings().size());
-        rounds.add(result);
+      FaultRound rounds = new FaultRound(servers, fleet, settings, random);
+      for (FaultKind kind : settings.faults()) {
+        Fault fault = fault(kind, servers, fleet, settings, random);
+        List<RoundResult> results = new ArrayList<>();
+        for (int round = 1; round <= settings.rounds(); round++) {
+          RoundResult result = rounds.run(fault, round, everySent);
+          result.findings().forEach(finding -> out.println(finding.describe()));
+          log.info("round {} of {}: {} commands, {} invariant(s) failed", round, fault.name(), result.commands(),
+              result.findings().size());
+          results.add(result);
+        }
+        rows.add(new FaultRow(fault.name(), results));
       }
     }
-    FaultTable table = new FaultTable(List.of(new FaultRow(KILL_FAULT, rounds)));
+    FaultTable table = new FaultTable(rows);
     out.print(table.text());
     table.write(settings.report(), settings);
     out.println("written to " + settings.report());
-    return rounds.stream().allMatch(r -> r.findings().isEmpty());
+    return rows.stream().flatMap(row -> row.rounds().stream()).allMatch(r -> r.findings().isEmpty());
   }
 
-  /** A run starts from an empty store and spool; the service logs of the last run go, the suite's log stays. */
+  private static Fault fault(FaultKind kind, SuiteServers servers, Fleet fleet, FaultSettings settings,
+      Random random) {
+    String bootstrap = servers.endpoints().kafkaBootstrapServers();
+    return switch (kind) {
+      case KILL -> new ServiceKills(fleet.services());
+      case KAFKA -> ServerRestart.kafka(servers, settings.serverDown());
+      case POSTGRES -> ServerRestart.postgres(servers, settings.serverDown());
+      case REPLAY -> new CommandReplay(bootstrap, CommandKind.commandTopics());
+      case POISON -> new PoisonMessages(bootstrap, random);
+      case CLOUDFLARE -> new CloudflareStorm(servers.cloudflare(), settings.storm());
+    };
+  }
+
+  /**
+   * A run starts from empty servers, store and spool (a server a killed run left running is stopped first); the
+   * service logs of the last run go, the suite's log stays.
+   */
   private static void prepare(Path directory) throws IOException {
-    for (String part : List.of("objects", "spool")) {
+    LeftoverProcess.stopIfRunning(directory.resolve("postgres").resolve("postmaster.pid"), "postgres");
+    LeftoverProcess.stopIfRunning(directory.resolve("redis").resolve("redis.pid"), "redis");
+    for (String part : List.of("objects", "spool", "kafka", "postgres", "redis")) {
       deleteTree(directory.resolve(part));
     }
     Path logs = directory.resolve("logs");

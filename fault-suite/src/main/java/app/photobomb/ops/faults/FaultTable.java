@@ -30,16 +30,17 @@ final class FaultTable {
     }
     text.append("\nRun of ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(": ")
         .append(settings.forcedDeletions()).append(" forced deletions, ").append(settings.cancelledDeletions())
-        .append(" cancelled deletions and ").append(settings.exports()).append(" exports per round, ")
-        .append(settings.photosPerAccount()).append(" photos an account, ").append(settings.killsPerService())
-        .append(" kill(s) of each service per round, seed ").append(settings.seed())
-        .append("; recovery is from the SIGKILL until the restarted JVM answers its readiness probe.\n");
+        .append(" cancelled deletions, ").append(settings.exports()).append(" exports and ").append(settings.purges())
+        .append(" purges per round, ").append(settings.photosPerAccount()).append(" photos an account, ")
+        .append(settings.injections()).append(" injection(s) per round (the kill: of each service), seed ")
+        .append(settings.seed()).append("; recovery is from the injection until every service answers its readiness ")
+        .append("probe and every consumer group has handled what was on the command topics then.\n");
     return text.toString();
   }
 
   String text() {
     StringBuilder text = new StringBuilder();
-    String format = "%-40s %6s %8s %5s %18s %11s %17s%n";
+    String format = "%-52s %6s %8s %5s %18s %11s %17s%n";
     text.append(String.format(Locale.ROOT, format, (Object[]) HEADER));
     for (FaultRow row : rows) {
       text.append(String.format(Locale.ROOT, format, (Object[]) cells(row)));
@@ -53,7 +54,7 @@ final class FaultTable {
   }
 
   private static String[] cells(FaultRow row) {
-    return new String[] {row.fault() + " (" + row.faults() + " kills)", Integer.toString(row.rounds().size()),
+    return new String[] {row.fault() + " (" + row.faults() + "x)", Integer.toString(row.rounds().size()),
         Integer.toString(row.commands()), Long.toString(row.count(Problem.LOST)),
         Long.toString(row.count(Problem.DUPLICATED)), Long.toString(row.count(Problem.WRONG_STATE)),
         String.format(Locale.ROOT, "%.1f s", row.p99Recovery().toMillis() / 1000.0)};

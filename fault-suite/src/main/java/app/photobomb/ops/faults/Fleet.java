@@ -46,6 +46,11 @@ final class Fleet implements AutoCloseable {
     }
   }
 
+  /** Waits until every service is ready again (a server restart can take a service's readiness with it). */
+  void awaitReady() {
+    services.forEach(ServiceProcess::awaitReady);
+  }
+
   List<ServiceProcess> services() {
     return List.copyOf(services);
   }

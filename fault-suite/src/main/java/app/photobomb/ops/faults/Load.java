@@ -7,7 +7,7 @@ import java.util.Random;
 
 /**
  * The mixed load of a round, in a shuffled order and sent in waves, so that commands arrive before, during and
- * after each kill: forced deletions, deletions followed by their cancel, exports.
+ * after each fault: forced deletions, deletions followed by their cancel, exports, purges of thumbnail URLs.
  */
 final class Load {
 
@@ -15,8 +15,9 @@ final class Load {
   private final int total;
 
   Load(CommandSender sender, List<SeededAccount> forced, List<SeededAccount> cancelled, List<SeededAccount> exported,
-      Random random) {
+      List<List<String>> purges, Random random) {
     List<Runnable> actions = new ArrayList<>();
+    purges.forEach(urls -> actions.add(() -> sender.purge(urls)));
     forced.forEach(account -> actions.add(() -> sender.forcedDeletion(account.userId())));
     cancelled.forEach(account -> actions.add(() -> sender.deletionThenCancel(account.userId())));
     exported.forEach(account -> actions.add(() -> sender.export(account.userId())));

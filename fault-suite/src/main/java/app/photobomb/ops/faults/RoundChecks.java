@@ -1,5 +1,6 @@
 package app.photobomb.ops.faults;
 
+import app.photobomb.ops.common.events.CachePurgeRequested;
 import app.photobomb.ops.common.events.MessageCatalog;
 import app.photobomb.ops.common.events.UserExportCompleted;
 import app.photobomb.ops.common.messaging.PayloadCodec;
@@ -18,7 +19,8 @@ import java.util.stream.Stream;
  * event (none: lost; several: a duplicated effect), and the state agrees with it. A forced deletion leaves no
  * users row, no photo and no object of the account in any bucket; a cancelled one leaves the account whole and
  * never hard-deleted; an export is completed once, with one archive that matches its manifest, its account and its
- * event.
+ * event; a purge has sent each of its URLs to Cloudflare once. A dead letter of a load's command is shown with it; a
+ * dead letter that is neither a command's nor a poison record's is a finding of its own.
  */
 final class RoundChecks {
 
@@ -26,13 +28,27 @@ final class RoundChecks {
   private final DatabaseView database;
   private final StoreView store;
   private final Map<UUID, SeededAccount> accounts;
+  private final Map<String, Integer> purgedUrls;
   private final PayloadCodec codec = new PayloadCodec();
 
-  RoundChecks(EventLog events, DatabaseView database, StoreView store, Map<UUID, SeededAccount> accounts) {
+  RoundChecks(EventLog events, DatabaseView database, StoreView store, Map<UUID, SeededAccount> accounts,
+      Map<String, Integer> purgedUrls) {
     this.events = events;
     this.database = database;
     this.store = store;
     this.accounts = accounts;
+    this.purgedUrls = purgedUrls;
+  }
+
+  /** Dead letters of the round's topics that are neither a poison record's nor one of the commands sent. */
+  static List<Finding> strayDeadLetters(EventLog events, List<SentCommand> everySent) {
+    List<String> known = everySent.stream().map(SentCommand::ceId).toList();
+    return events.deadLetters().stream()
+        .filter(letter -> letter.key() == null || !letter.key().startsWith(PoisonMessages.KEY_PREFIX))
+        .filter(letter -> !known.contains(letter.ceId()))
+        .map(letter -> new Finding(Problem.WRONG_STATE, "dead letter key=" + letter.key(), List.of(letter),
+            "a dead letter that is neither a poison record nor a command of the load"))
+        .toList();
   }
 
   List<Finding> check(List<SentCommand> commands) {
@@ -41,35 +57,39 @@ final class RoundChecks {
       List<ObservedEvent> terminal = events.terminal(command);
       List<ObservedEvent> all = events.of(command);
       if (terminal.isEmpty()) {
-        findings.add(new Finding(Problem.LOST, command, all, "no terminal event"));
+        findings.add(Finding.about(Problem.LOST, command, all, "no terminal event"));
         continue;
       }
       if (terminal.size() > 1) {
-        findings.add(new Finding(Problem.DUPLICATED, command, all, terminal.size() + " terminal events"));
+        findings.add(Finding.about(Problem.DUPLICATED, command, all, terminal.size() + " terminal events"));
       }
       ObservedEvent end = terminal.get(0);
       if (command.kind().expected() != null && !end.topic().equals(command.kind().expected().topic())) {
-        findings.add(new Finding(Problem.WRONG_STATE, command, all, "ended on " + end.topic() + ", not "
+        findings.add(Finding.about(Problem.WRONG_STATE, command, all, "ended on " + end.topic() + ", not "
             + command.kind().expected().topic()));
         continue;
       }
-      wrongState(command, end).ifPresent(state -> findings.add(new Finding(Problem.WRONG_STATE, command, all, state)));
+      wrongState(command, end).ifPresent(state -> findings.add(Finding.about(Problem.WRONG_STATE, command, all, state)));
       if (terminal.size() == 1) {
         // a second hard delete under another correlation id: the same effect twice, not yet counted
         duplicateHardDelete(command).ifPresent(state ->
-            findings.add(new Finding(Problem.DUPLICATED, command, all, state)));
+            findings.add(Finding.about(Problem.DUPLICATED, command, all, state)));
       }
     }
     return findings;
   }
 
   private Optional<String> wrongState(SentCommand command, ObservedEvent end) {
+    if (command.kind() == CommandKind.PURGE) {
+      List<String> problems = purged(command);
+      return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
+    }
     SeededAccount account = accounts.get(command.userId());
     List<String> problems = switch (command.kind()) {
       case FORCED_DELETION -> deleted(account);
       case DELETION_THEN_CANCELLED -> kept(account);
       case EXPORT -> exported(command, account, end);
-      case CANCEL -> List.of();
+      case CANCEL, PURGE -> List.of();
     };
     return problems.isEmpty() ? Optional.empty()
         : Optional.of(String.join("; ", problems) + " [" + database.account(account.userId()) + "]");
@@ -83,6 +103,20 @@ final class RoundChecks {
     int count = events.about(MessageCatalog.USER_HARD_DELETED.topic(), command.userId().toString()).size();
     return count > 1 ? Optional.of(count + " user-hard-deleted events for the account")
         : Optional.empty();
+  }
+
+  /** Every URL of the purge was in a call Cloudflare accepted, once (each URL of the load is in one purge only). */
+  private List<String> purged(SentCommand command) {
+    CachePurgeRequested request = codec.decode(MessageCatalog.CACHE_PURGE_REQUESTED,
+        command.payload().getBytes(StandardCharsets.UTF_8));
+    List<String> problems = new ArrayList<>();
+    for (String url : request.urls()) {
+      int times = purgedUrls.getOrDefault(url, 0);
+      if (times != 1) {
+        problems.add(url + " purged " + times + " times");
+      }
+    }
+    return problems;
   }
 
   private List<String> deleted(SeededAccount account) {

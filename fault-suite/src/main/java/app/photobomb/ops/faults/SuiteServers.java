@@ -4,12 +4,15 @@ import app.photobomb.ops.common.database.SchemaMigrations;
 import app.photobomb.ops.relay.OutboxRelay;
 import app.photobomb.ops.relay.OutboxRelaySettings;
 import app.photobomb.ops.testsupport.DatabaseRole;
-import app.photobomb.ops.testsupport.EmbeddedServers;
+import app.photobomb.ops.testsupport.DurableServers;
+import app.photobomb.ops.testsupport.KraftNode;
 import app.photobomb.ops.testsupport.RealServers;
 import app.photobomb.ops.testsupport.ServerEndpoints;
-import app.photobomb.ops.testsupport.ServerPorts;
 import app.photobomb.ops.testsupport.cloudflare.CloudflarePlanLimits;
 import app.photobomb.ops.testsupport.cloudflare.CloudflareStandIn;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,11 +20,14 @@ import org.flywaydb.core.Flyway;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.embedded.RedisServer;
 
 /**
- * Everything the services lean on, started in the suite's JVM or as children of it: Kafka (KRaft, in this JVM),
- * PostgreSQL and Redis (processes of their own, test-support's {@link EmbeddedServers}), the photobomb database
- * migrated as production has it, the outbox relay, and the Cloudflare stand-in. The relay is one for the
+ * Everything the services lean on, started in the suite's JVM or as children of it: Kafka (one KRaft node in this
+ * JVM), PostgreSQL and Redis (processes of their own), each on a fixed port with its data in the run's directory so
+ * that each can be stopped and started again as a restart in production would (test-support's {@link KraftNode} and
+ * {@link DurableServers}, as the local stack runs them); the photobomb database migrated as production has it, the
+ * outbox relay, and the Cloudflare stand-in. The relay is one for the
  * database, in this JVM, as the local stack runs it and as production runs its Kafka Connect connector apart from
  * the services: killing a service never kills the relay, and one relay means each outbox row is published once
  * (a relay per service on one database would publish every row once per relay).
@@ -37,18 +43,26 @@ final class SuiteServers implements AutoCloseable {
   static final String EXPORTS = "photobomb-exports";
 
   private final List<AutoCloseable> running = new ArrayList<>();
+  private final Path directory;
   private final Path objectStore;
+  private final int kafkaPort = DurableServers.portOrFree(0);
+  private final int postgresPort = DurableServers.portOrFree(0);
+  private final int redisPort = DurableServers.portOrFree(0);
+  private KraftNode kafka;
+  private EmbeddedPostgres postgres;
+  private RedisServer redis;
   private ServerEndpoints endpoints;
   private String jdbcUrl;
   private CloudflareStandIn cloudflare;
 
-  private SuiteServers(Path objectStore) {
-    this.objectStore = objectStore;
+  private SuiteServers(Path directory) {
+    this.directory = directory;
+    this.objectStore = directory.resolve("objects");
   }
 
-  /** Starts them all, the object store's files under {@code directory}; on failure stops what had started. */
+  /** Starts them all, their data under {@code directory}; on failure stops what had started. */
   static SuiteServers start(Path directory) {
-    SuiteServers servers = new SuiteServers(directory.resolve("objects"));
+    SuiteServers servers = new SuiteServers(directory);
     try {
       servers.startAll();
       return servers;
@@ -59,10 +73,15 @@ final class SuiteServers implements AutoCloseable {
   }
 
   private void startAll() {
-    EmbeddedServers embedded = EmbeddedServers.start(ServerPorts.ANY_FREE, null);
-    running.add(embedded);
-    endpoints = embedded.endpoints();
-    log.info("servers up: {}", embedded.description());
+    startKafka();
+    startPostgres();
+    startRedis();
+    running.add(this::stopRedis);
+    running.add(this::stopPostgres);
+    running.add(this::stopKafka);
+    endpoints = DurableServers.endpoints(kafka.bootstrapServers(), postgres, redisPort);
+    log.info("servers up: Kafka {}, PostgreSQL {}, Redis {}, data in {}", endpoints.kafkaBootstrapServers(),
+        postgresPort, redisPort, directory);
     jdbcUrl = RealServers.photobombDatabase(endpoints, DATABASE);
     int migrated = SchemaMigrations.ops(Flyway.configure().dataSource(jdbcUrl, DatabaseRole.MIGRATOR.roleName(),
         DatabaseRole.MIGRATOR.password())).load().migrate().migrationsExecuted;
@@ -75,6 +94,48 @@ final class SuiteServers implements AutoCloseable {
         CloudflarePlanLimits.PRO, objectStore.resolve(THUMBNAILS)));
     running.add(cloudflare);
     log.info("cloudflare stand-in at {}", cloudflare.baseUrl());
+  }
+
+  /** Kafka on its port again, with the topics, offsets and consumer groups it had. */
+  synchronized void startKafka() {
+    kafka = KraftNode.start(directory.resolve("kafka"), kafkaPort);
+  }
+
+  /** A controlled shutdown of the broker (as a rolling restart does); clients see it go away. */
+  synchronized void stopKafka() {
+    if (kafka != null) {
+      kafka.close();
+      kafka = null;
+    }
+  }
+
+  /** PostgreSQL on its port again, on its data directory: what was committed is there. */
+  synchronized void startPostgres() {
+    postgres = DurableServers.startPostgres(directory.resolve("postgres"), postgresPort);
+  }
+
+  /** PostgreSQL's fast shutdown: open transactions are rolled back and every connection (the relay's too) is cut. */
+  synchronized void stopPostgres() {
+    if (postgres != null) {
+      try {
+        postgres.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException("PostgreSQL did not stop", e);
+      }
+      postgres = null;
+    }
+  }
+
+  /** Redis on its port again, with its append-only file replayed (the queues survive, as in production). */
+  synchronized void startRedis() {
+    redis = DurableServers.startRedis(directory.resolve("redis"), redisPort);
+  }
+
+  synchronized void stopRedis() {
+    if (redis != null) {
+      DurableServers.stopRedis(redis);
+      redis = null;
+    }
   }
 
   ServerEndpoints endpoints() {

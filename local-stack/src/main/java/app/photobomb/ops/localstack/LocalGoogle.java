@@ -1,5 +1,6 @@
 package app.photobomb.ops.localstack;
 
+import app.photobomb.ops.testsupport.DurableServers;
 import app.photobomb.ops.testsupport.google.FakeCloudRun;
 import app.photobomb.ops.testsupport.google.FakeSecretManager;
 import app.photobomb.ops.testsupport.google.FakeSqlAdmin;
@@ -99,7 +100,7 @@ final class LocalGoogle implements AutoCloseable {
   /** The API's health endpoint (and the login check under it) as the sagas' verification reads it: healthy. */
   private static HttpServer startApi() {
     try {
-      HttpServer server = HttpServer.create(new InetSocketAddress(LocalServers.LOOPBACK, 0), 0);
+      HttpServer server = HttpServer.create(new InetSocketAddress(DurableServers.LOOPBACK, 0), 0);
       server.createContext("/healthz", exchange -> {
         byte[] body = "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -172,7 +173,7 @@ final class LocalGoogle implements AutoCloseable {
   }
 
   String healthUrl() {
-    return "http://" + LocalServers.LOOPBACK + ":" + api.getAddress().getPort() + "/healthz";
+    return "http://" + DurableServers.LOOPBACK + ":" + api.getAddress().getPort() + "/healthz";
   }
 
   @Override

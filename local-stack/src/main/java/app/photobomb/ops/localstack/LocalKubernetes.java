@@ -1,5 +1,6 @@
 package app.photobomb.ops.localstack;
 
+import app.photobomb.ops.testsupport.DurableServers;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -163,7 +164,7 @@ final class LocalKubernetes implements AutoCloseable {
 
   /** The API server's URL, e.g. http://127.0.0.1:8091. */
   String masterUrl() {
-    return "http://" + LocalServers.LOOPBACK + ":" + web.getPort();
+    return "http://" + DurableServers.LOOPBACK + ":" + web.getPort();
   }
 
   @Override

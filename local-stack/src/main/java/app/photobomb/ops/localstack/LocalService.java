@@ -6,8 +6,8 @@ import app.photobomb.ops.export.ExportServiceApplication;
 import app.photobomb.ops.platform.PlatformServiceApplication;
 import app.photobomb.ops.reprocess.ReprocessServiceApplication;
 import app.photobomb.ops.scaling.ScalingServiceApplication;
-import app.photobomb.ops.thumbnail.ThumbnailWorkerApplication;
 import app.photobomb.ops.testsupport.DatabaseRole;
+import app.photobomb.ops.thumbnail.ThumbnailWorkerApplication;
 import java.util.function.Supplier;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 /** The six services and the thumbnail worker the local stack runs, each in a Spring context of its own. */

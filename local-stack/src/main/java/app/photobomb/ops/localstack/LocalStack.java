@@ -8,6 +8,8 @@ import app.photobomb.ops.storage.local.LocalLinkSigner;
 import app.photobomb.ops.storage.local.LocalObjectServer;
 import app.photobomb.ops.testsupport.DatabaseRole;
 import app.photobomb.ops.testsupport.DatabaseRoles;
+import app.photobomb.ops.testsupport.DurableServers;
+import app.photobomb.ops.testsupport.KraftNode;
 import app.photobomb.ops.testsupport.ServerEndpoints;
 import app.photobomb.ops.testsupport.cloudflare.CloudflarePlanLimits;
 import app.photobomb.ops.testsupport.cloudflare.CloudflareStandIn;
@@ -40,10 +42,10 @@ import org.flywaydb.core.Flyway;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.embedded.RedisServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
+import redis.embedded.RedisServer;
 
 /**
  * The whole system on one machine with only a JDK: a Kafka broker (KRaft), PostgreSQL, Redis, a Kubernetes API
@@ -127,18 +129,18 @@ public final class LocalStack implements AutoCloseable {
     onDirectory.accept(logDirectory());
     log.info("local directory {} ({})", directory.root(), directory.fresh() ? "new" : "kept from the last run");
 
-    LocalKafka kafka = step("kafka", () -> LocalKafka.start(directory.resolve("kafka"), settings.kafkaPort()),
+    KraftNode kafka = step("kafka", () -> KraftNode.start(directory.resolve("kafka"), settings.kafkaPort()),
         k -> k.bootstrapServers() + ", data in " + directory.resolve("kafka"));
     running.add(kafka);
     EmbeddedPostgres postgres = step("postgres",
-        () -> LocalServers.startPostgres(directory.resolve("postgres"), settings.serverPorts().postgres()),
+        () -> DurableServers.startPostgres(directory.resolve("postgres"), settings.serverPorts().postgres()),
         p -> "127.0.0.1:" + p.getPort() + ", data in " + directory.resolve("postgres"));
     running.add(postgres);
-    int redisPort = LocalServers.portOrFree(settings.serverPorts().redis());
-    RedisServer redis = step("redis", () -> LocalServers.startRedis(directory.resolve("redis"), redisPort),
+    int redisPort = DurableServers.portOrFree(settings.serverPorts().redis());
+    RedisServer redis = step("redis", () -> DurableServers.startRedis(directory.resolve("redis"), redisPort),
         r -> "127.0.0.1:" + redisPort + ", data in " + directory.resolve("redis"));
-    running.add(() -> LocalServers.stopRedis(redis));
-    endpoints = LocalServers.endpoints(kafka.bootstrapServers(), postgres, redisPort);
+    running.add(() -> DurableServers.stopRedis(redis));
+    endpoints = DurableServers.endpoints(kafka.bootstrapServers(), postgres, redisPort);
     LocalKubernetes kubernetes = step("kubernetes", () -> LocalKubernetes.start(settings.kubernetesPort()),
         k -> k.masterUrl() + ", deployments " + String.join(", ", LocalKubernetes.DEPLOYMENTS.stream()
             .map(name -> LocalKubernetes.NAMESPACE + "/" + name).toList()) + " at " + LocalKubernetes.MIN_REPLICAS

@@ -10,14 +10,17 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -71,6 +74,8 @@ public final class CloudflareStandIn implements AutoCloseable {
   private final AtomicLong refused = new AtomicLong();
   private final AtomicLong hits = new AtomicLong();
   private final AtomicLong misses = new AtomicLong();
+  private final Map<String, Integer> purgedTargets = new ConcurrentHashMap<>();
+  private volatile long stormEndsAt;
 
   private CloudflareStandIn(Settings settings, HttpServer server, ExecutorService threads) {
     this.settings = settings;
@@ -152,6 +157,19 @@ public final class CloudflareStandIn implements AutoCloseable {
     return rateLimited.get();
   }
 
+  /**
+   * A 429 storm, as Cloudflare answers a zone whose limits another client used up: for {@code length}, every purge
+   * is answered 429 with {@code Retry-After} (the seconds left of the storm, at least 1), whatever the buckets hold.
+   */
+  public void rateLimitEverythingFor(Duration length) {
+    stormEndsAt = System.nanoTime() + length.toNanos();
+  }
+
+  /** Each URL and prefix of the calls answered 200, with how many such calls named it. */
+  public Map<String, Integer> purgedTargets() {
+    return Map.copyOf(purgedTargets);
+  }
+
   /** Calls refused otherwise: authentication, zone, body, size. */
   public long refused() {
     return refused.get();
@@ -225,7 +243,9 @@ public final class CloudflareStandIn implements AutoCloseable {
       refuse(exchange, 400, purge.code(), purge.refusal(), "bad body");
       return;
     }
-    long retryAfter = spend(purge);
+    long stormLeft = stormEndsAt - System.nanoTime();
+    long retryAfter = stormLeft > 0 ? Math.max(1, TimeUnit.NANOSECONDS.toSeconds(stormLeft))
+        : spend(purge);
     if (retryAfter > 0) {
       rateLimited.incrementAndGet();
       log.warn("429 to a purge by {} of {}: over the {} plan's limits, Retry-After {} s", purge.kind(),
@@ -241,6 +261,7 @@ public final class CloudflareStandIn implements AutoCloseable {
     };
     purgeCalls.incrementAndGet();
     urlsPurged.addAndGet(purge.targets().size());
+    purge.targets().forEach(target -> purgedTargets.merge(target, 1, Integer::sum));
     log.debug("purge by {} of {}: {} cached copies dropped", purge.kind(), purge.targets().size(), dropped);
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("success", true);

@@ -1,4 +1,4 @@
-package app.photobomb.ops.localstack;
+package app.photobomb.ops.testsupport;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,23 +18,24 @@ import org.apache.kafka.server.common.MetadataVersion;
 
 /**
  * One Kafka node in KRaft mode (broker and controller in this JVM), as {@code kafka-server-start.sh} runs it, with
- * its log directory under the local directory: topics, consumer offsets and the relay's offsets survive a restart.
+ * its log directory kept: topics, consumer offsets and the relay's offsets survive a restart (of the local stack, or
+ * of the broker alone in the fault suite, on the same port).
  * The directory is formatted on first use only.
  */
-final class LocalKafka implements AutoCloseable {
+public final class KraftNode implements AutoCloseable {
 
   private static final String LOOPBACK = "127.0.0.1";
 
   private final KafkaRaftServer server;
   private final String bootstrapServers;
 
-  private LocalKafka(KafkaRaftServer server, String bootstrapServers) {
+  private KraftNode(KafkaRaftServer server, String bootstrapServers) {
     this.server = server;
     this.bootstrapServers = bootstrapServers;
   }
 
   /** Starts the node on {@code port} (0: any free port), keeping its data in {@code logDirectory}. */
-  static LocalKafka start(Path logDirectory, int port) {
+  public static KraftNode start(Path logDirectory, int port) {
     try {
       Files.createDirectories(logDirectory);
       int brokerPort = port == 0 ? freePort() : port;
@@ -44,7 +45,7 @@ final class LocalKafka implements AutoCloseable {
       format(logDirectory);
       KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(config), Time.SYSTEM);
       server.startup();
-      return new LocalKafka(server, LOOPBACK + ":" + brokerPort);
+      return new KraftNode(server, LOOPBACK + ":" + brokerPort);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start Kafka in " + logDirectory, e);
     }
@@ -103,7 +104,7 @@ final class LocalKafka implements AutoCloseable {
     }
   }
 
-  String bootstrapServers() {
+  public String bootstrapServers() {
     return bootstrapServers;
   }
 

@@ -1,4 +1,4 @@
-package app.photobomb.ops.localstack;
+package app.photobomb.ops.testsupport;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * {@code kill -9} of the stack leaves running on their data. The next start, which holds the directory's lock and
  * so knows the stack is gone, stops them through the pid file they wrote.
  */
-final class LeftoverProcess {
+public final class LeftoverProcess {
 
   private static final Logger log = LoggerFactory.getLogger(LeftoverProcess.class);
   private static final Duration STOP_WAIT = Duration.ofSeconds(30);
@@ -29,7 +29,7 @@ final class LeftoverProcess {
    * Stops the process named on the first line of {@code pidFile} if it still runs and its command contains
    * {@code commandName}; a pid reused by some other program is left alone.
    */
-  static void stopIfRunning(Path pidFile, String commandName) {
+  public static void stopIfRunning(Path pidFile, String commandName) {
     Optional<ProcessHandle> process = readPid(pidFile).flatMap(ProcessHandle::of)
         .filter(ProcessHandle::isAlive)
         .filter(handle -> handle.info().command().map(command -> command.contains(commandName)).orElse(false));

@@ -1,6 +1,5 @@
-package app.photobomb.ops.localstack;
+package app.photobomb.ops.testsupport;
 
-import app.photobomb.ops.testsupport.ServerEndpoints;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,20 +12,21 @@ import org.slf4j.LoggerFactory;
 import redis.embedded.RedisServer;
 
 /**
- * PostgreSQL (zonky's Maven-shipped binaries, logical WAL for the relay) and Redis of the local stack, each with its
- * data under the local directory and kept across runs: PostgreSQL with durable commits, Redis with an append-only
- * file, so the reprocess queues survive too. Tests of the modules keep test-support's throwaway servers.
+ * PostgreSQL (zonky's Maven-shipped binaries, logical WAL for the relay) and Redis as the local stack and the fault
+ * suite run them, each with its data in a directory that outlives the process: PostgreSQL with durable commits,
+ * Redis with an append-only file, so a restart (or the next run) finds what was committed and queued. Tests of the
+ * modules keep the throwaway servers of {@link EmbeddedServers}.
  */
-final class LocalServers {
+public final class DurableServers {
 
-  private static final Logger log = LoggerFactory.getLogger(LocalServers.class);
-  static final String LOOPBACK = "127.0.0.1";
+  private static final Logger log = LoggerFactory.getLogger(DurableServers.class);
+  public static final String LOOPBACK = "127.0.0.1";
 
-  private LocalServers() {
+  private DurableServers() {
   }
 
   /** PostgreSQL on {@code port} (0: any free port) with its data directory {@code dataDirectory}. */
-  static EmbeddedPostgres startPostgres(Path dataDirectory, int port) {
+  public static EmbeddedPostgres startPostgres(Path dataDirectory, int port) {
     LeftoverProcess.stopIfRunning(dataDirectory.resolve("postmaster.pid"), "postgres");
     try {
       EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
@@ -51,7 +51,7 @@ final class LocalServers {
   }
 
   /** Redis on {@code port}, its append-only file and pid file in {@code directory}. */
-  static RedisServer startRedis(Path directory, int port) {
+  public static RedisServer startRedis(Path directory, int port) {
     Path pidFile = directory.resolve("redis.pid");
     LeftoverProcess.stopIfRunning(pidFile, "redis");
     try {
@@ -73,12 +73,12 @@ final class LocalServers {
     }
   }
 
-  static ServerEndpoints endpoints(String kafkaBootstrapServers, EmbeddedPostgres postgres, int redisPort) {
+  public static ServerEndpoints endpoints(String kafkaBootstrapServers, EmbeddedPostgres postgres, int redisPort) {
     return new ServerEndpoints(kafkaBootstrapServers, LOOPBACK, postgres.getPort(), "postgres", "postgres", LOOPBACK,
         redisPort);
   }
 
-  static void stopRedis(RedisServer redis) {
+  public static void stopRedis(RedisServer redis) {
     try {
       redis.stop();
     } catch (IOException e) {
@@ -87,7 +87,7 @@ final class LocalServers {
   }
 
   /** The port itself, or for 0 one that is free now. */
-  static int portOrFree(int port) {
+  public static int portOrFree(int port) {
     if (port != 0) {
       return port;
     }
