@@ -1,5 +1,7 @@
 package app.photobomb.ops.faults;
 
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,16 +15,18 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
+import javax.imageio.ImageIO;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Seeds accounts as the photobomb API leaves them: a users row, photos with their photo_files rows, and the stored
- * objects (an original in the originals bucket, a 256 px thumbnail in the thumbnails bucket) in the local store.
+ * objects (an original JPEG in the originals bucket, a 256 px thumbnail in the thumbnails bucket) in the local store.
  */
 final class Accounts {
 
   private static final int PHOTO_BYTES = 48 * 1024;
+  private static final int PHOTO_SIDE = 320;
 
   private final JdbcTemplate jdbc;
   private final Path store;
@@ -42,7 +46,7 @@ final class Accounts {
     List<SeededAccount.Photo> seeded = new ArrayList<>();
     for (int i = 0; i < photos; i++) {
       UUID photoId = UUID.randomUUID();
-      byte[] original = bytes();
+      byte[] original = jpeg();
       String originalKey = "originals/" + userId + "/" + photoId + ".jpg";
       String thumbnailKey = "thumbs/" + photoId + "/256.webp";
       write(SuiteServers.ORIGINALS, originalKey, original);
@@ -59,6 +63,23 @@ final class Accounts {
       seeded.add(new SeededAccount.Photo(photoId, originalKey, thumbnailKey, sha256(original)));
     }
     return new SeededAccount(userId, seeded);
+  }
+
+  /** A small photo the worker can decode: noise, so that no two are alike. */
+  private byte[] jpeg() {
+    BufferedImage image = new BufferedImage(PHOTO_SIDE, PHOTO_SIDE * 3 / 4, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < image.getHeight(); y++) {
+      for (int x = 0; x < image.getWidth(); x++) {
+        image.setRGB(x, y, random.nextInt(0x1000000));
+      }
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      ImageIO.write(image, "jpg", out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
   }
 
   private byte[] bytes() {

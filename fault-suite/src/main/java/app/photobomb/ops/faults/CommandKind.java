@@ -4,6 +4,7 @@ import app.photobomb.ops.common.events.MessageCatalog;
 import app.photobomb.ops.common.events.MessageType;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The commands of the load, each with the topics of the events that end it (one of them, exactly once, by the
@@ -27,7 +28,10 @@ enum CommandKind {
       List.of(MessageCatalog.USER_EXPORT_COMPLETED, MessageCatalog.USER_EXPORT_FAILED)),
   /** A purge of thumbnail URLs (as the API asks after a user replaced a photo): ends purged, every URL sent. */
   PURGE(MessageCatalog.CACHE_PURGE_REQUESTED, MessageCatalog.CACHE_PURGED,
-      List.of(MessageCatalog.CACHE_PURGED, MessageCatalog.CACHE_PURGE_FAILED));
+      List.of(MessageCatalog.CACHE_PURGED, MessageCatalog.CACHE_PURGE_FAILED)),
+  /** A batch regenerating the thumbnails of an account's photos: ends completed, every job done once. */
+  REPROCESS(MessageCatalog.REPROCESS_BATCH, MessageCatalog.REPROCESS_BATCH_COMPLETED,
+      List.of(MessageCatalog.REPROCESS_BATCH_COMPLETED, MessageCatalog.REPROCESS_BATCH_FAILED));
 
   private final MessageType<?> command;
   private final MessageType<?> expected;
@@ -62,9 +66,9 @@ enum CommandKind {
     return Arrays.stream(values()).map(kind -> kind.command.topic() + ".dlq").distinct().toList();
   }
 
-  /** Every topic some kind of command ends on: what the checks read. */
+  /** Every topic some kind of command ends on, and the thumbnails' regenerations: what the checks read. */
   static List<String> terminalTopics() {
-    return Arrays.stream(values()).flatMap(kind -> kind.terminal.stream()).map(MessageType::topic)
-        .distinct().toList();
+    return Stream.concat(Arrays.stream(values()).flatMap(kind -> kind.terminal.stream()),
+        Stream.of(MessageCatalog.THUMBNAILS_REGENERATED)).map(MessageType::topic).distinct().toList();
   }
 }

@@ -2,6 +2,7 @@ package app.photobomb.ops.faults;
 
 import app.photobomb.ops.common.events.CachePurgeRequested;
 import app.photobomb.ops.common.events.PhotobombMessage;
+import app.photobomb.ops.common.events.ReprocessBatch;
 import app.photobomb.ops.common.events.UserDeletionCancelled;
 import app.photobomb.ops.common.events.UserDeletionRequested;
 import app.photobomb.ops.common.events.UserExportRequested;
@@ -57,6 +58,13 @@ final class CommandSender implements AutoCloseable {
     UUID purgeId = UUID.randomUUID();
     send(CommandKind.PURGE, API, purgeId.toString(), null, null, new CachePurgeRequested(purgeId, urls, List.of(),
         false, false, "api:fault-suite"));
+  }
+
+  /** An operator's batch regenerating the thumbnails of one account's photos, keyed by its batch id. */
+  void reprocess(UUID userId) {
+    UUID batchId = UUID.randomUUID();
+    send(CommandKind.REPROCESS, CLI, batchId.toString(), userId, null, new ReprocessBatch(batchId,
+        "reprocess_thumbnails", null, List.of(userId), List.of(), null, "operator:fault-suite"));
   }
 
   private void send(CommandKind kind, String source, UUID userId, UUID exportId, PhotobombMessage payload) {

@@ -41,6 +41,29 @@ final class DatabaseView {
     return count("storage_retry", "object_key LIKE '%' || ? || '%'", userId);
   }
 
+  /** The statuses of the photo's reprocess_thumbnails jobs, one per row. */
+  List<String> thumbnailJobs(UUID photoId) {
+    return jdbc.queryForList("SELECT status FROM processing_jobs WHERE photo_id = ? AND job_type = "
+        + "'reprocess_thumbnails' ORDER BY job_id", String.class, photoId);
+  }
+
+  /** The photo's thumbnail rows as {@code kind bucket/key}. */
+  List<String> thumbnailFiles(UUID photoId) {
+    return jdbc.queryForList("SELECT kind || ' ' || bucket || '/' || object_key FROM photo_files WHERE photo_id = ? "
+        + "AND kind LIKE 'thumb_%' ORDER BY kind", String.class, photoId);
+  }
+
+  /** Jobs not yet ended (queued or in a worker's hands). */
+  long unfinishedJobs() {
+    return jdbc.queryForObject("SELECT count(*) FROM processing_jobs WHERE status IN ('queued', 'running')",
+        Long.class);
+  }
+
+  /** Jobs in a worker's hands now. */
+  long runningJobs() {
+    return jdbc.queryForObject("SELECT count(*) FROM processing_jobs WHERE status = 'running'", Long.class);
+  }
+
   private long count(String table, UUID userId) {
     return count(table, "user_id = ?", userId);
   }

@@ -29,6 +29,11 @@ final class EventLog {
         LinkedHashMap::new, Collectors.toList()));
   }
 
+  /** A log of events already read: for the checks' own tests. */
+  static EventLog of(List<ObservedEvent> events, List<ObservedEvent> deadLetters) {
+    return new EventLog(events, deadLetters);
+  }
+
   static EventLog read(String bootstrapServers, Collection<String> topics, Collection<String> deadLetterTopics) {
     Map<String, ObservedEvent> distinct = new LinkedHashMap<>();
     List<ObservedEvent> letters = new ArrayList<>();

@@ -42,11 +42,12 @@ final class FaultRound {
     List<SeededAccount> forced = seed(seeder, settings.forcedDeletions(), accounts);
     List<SeededAccount> cancelled = seed(seeder, settings.cancelledDeletions(), accounts);
     List<SeededAccount> exported = seed(seeder, settings.exports(), accounts);
+    List<SeededAccount> reprocessed = seed(seeder, settings.reprocessed(), accounts);
     List<Duration> recoveries = new ArrayList<>();
     List<SentCommand> sent;
     String bootstrap = servers.endpoints().kafkaBootstrapServers();
     try (CommandSender sender = new CommandSender(bootstrap)) {
-      Load load = new Load(sender, forced, cancelled, exported, purges(), random);
+      Load load = new Load(sender, forced, cancelled, exported, purges(), reprocessed, random);
       int injections = fault.injectionsPerRound(settings);
       int waves = injections * 2 + 1;
       for (int i = 0; i < injections; i++) {
@@ -56,6 +57,7 @@ final class FaultRound {
         fault.inject(i, () -> load.sendWave(waves));
         fleet.awaitReady();
         CatchUp.await(bootstrap, CommandKind.commandTopics(), settings.recovery());
+        awaitJobsEnded();
         Duration recovery = Duration.ofNanos(System.nanoTime() - started);
         log.info("{} #{}: repaired and caught up after {} ms", fault.name(), i + 1, recovery.toMillis());
         recoveries.add(recovery);
@@ -72,10 +74,18 @@ final class FaultRound {
     findings.addAll(fault.check(bootstrap));
     findings.addAll(RoundChecks.strayDeadLetters(events, everySent));
     log.info("round {} of {} checked: {} forced deletions (rows and objects gone), {} cancelled deletions (account "
-        + "whole), {} exports (archive against manifest, originals and event), {} purges (each URL sent once)", round,
-        fault.name(), count(sent, CommandKind.FORCED_DELETION), count(sent, CommandKind.DELETION_THEN_CANCELLED),
-        count(sent, CommandKind.EXPORT), count(sent, CommandKind.PURGE));
+        + "whole), {} exports (archive against manifest, originals and event), {} purges (each URL sent once), {} "
+        + "reprocess batches (each job done once, thumbnails in place)", round, fault.name(),
+        count(sent, CommandKind.FORCED_DELETION), count(sent, CommandKind.DELETION_THEN_CANCELLED),
+        count(sent, CommandKind.EXPORT), count(sent, CommandKind.PURGE), count(sent, CommandKind.REPROCESS));
     return new RoundResult(sent.size(), findings, recoveries);
+  }
+
+  /** The workers' side of a recovery: every job queued by then has ended (done or failed). */
+  private void awaitJobsEnded() {
+    DatabaseView database = new DatabaseView(servers.adminDataSource());
+    Awaitility.await("every queued job ended").atMost(settings.recovery()).pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions().until(() -> database.unfinishedJobs() == 0);
   }
 
   private static long count(List<SentCommand> sent, CommandKind kind) {

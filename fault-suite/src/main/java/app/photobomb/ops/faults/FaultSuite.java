@@ -72,9 +72,12 @@ public final class FaultSuite {
       Random random) {
     String bootstrap = servers.endpoints().kafkaBootstrapServers();
     return switch (kind) {
-      case KILL -> new ServiceKills(fleet.services());
+      case KILL -> new ServiceKills(fleet.services(), settings.killTogether());
+      case WORKER -> new WorkerKill(fleet.service(SuiteService.THUMBNAIL_WORKER),
+          new DatabaseView(servers.adminDataSource()));
       case KAFKA -> ServerRestart.kafka(servers, settings.serverDown());
       case POSTGRES -> ServerRestart.postgres(servers, settings.serverDown());
+      case REDIS -> ServerRestart.redis(servers, settings.serverDown());
       case REPLAY -> new CommandReplay(bootstrap, CommandKind.commandTopics());
       case POISON -> new PoisonMessages(bootstrap, random);
       case CLOUDFLARE -> new CloudflareStorm(servers.cloudflare(), settings.storm());

@@ -30,7 +30,7 @@ final class Fleet implements AutoCloseable {
       for (SuiteService service : SuiteService.values()) {
         int port = freePort();
         Path logFile = settings.directory().resolve("logs").resolve(service.serviceName() + ".log");
-        ServiceProcess process = ServiceProcess.of(service, settings.serviceHeap(),
+        ServiceProcess process = ServiceProcess.of(service, settings.serviceHeap(), settings.serviceJvmOptions(),
             ServiceSettings.of(service, servers, settings.directory(), port), logFile, port);
         process.start();
         services.add(process);
@@ -49,6 +49,10 @@ final class Fleet implements AutoCloseable {
   /** Waits until every service is ready again (a server restart can take a service's readiness with it). */
   void awaitReady() {
     services.forEach(ServiceProcess::awaitReady);
+  }
+
+  ServiceProcess service(SuiteService service) {
+    return services.stream().filter(s -> s.service() == service).findFirst().orElseThrow();
   }
 
   List<ServiceProcess> services() {

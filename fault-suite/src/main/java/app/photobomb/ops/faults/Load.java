@@ -7,7 +7,7 @@ import java.util.Random;
 
 /**
  * The mixed load of a round, in a shuffled order and sent in waves, so that commands arrive before, during and
- * after each fault: forced deletions, deletions followed by their cancel, exports, purges of thumbnail URLs.
+ * after each fault: forced deletions, deletions followed by their cancel, exports, purges of thumbnail URLs, reprocess batches.
  */
 final class Load {
 
@@ -15,8 +15,9 @@ final class Load {
   private final int total;
 
   Load(CommandSender sender, List<SeededAccount> forced, List<SeededAccount> cancelled, List<SeededAccount> exported,
-      List<List<String>> purges, Random random) {
+      List<List<String>> purges, List<SeededAccount> reprocessed, Random random) {
     List<Runnable> actions = new ArrayList<>();
+    reprocessed.forEach(account -> actions.add(() -> sender.reprocess(account.userId())));
     purges.forEach(urls -> actions.add(() -> sender.purge(urls)));
     forced.forEach(account -> actions.add(() -> sender.forcedDeletion(account.userId())));
     cancelled.forEach(account -> actions.add(() -> sender.deletionThenCancel(account.userId())));

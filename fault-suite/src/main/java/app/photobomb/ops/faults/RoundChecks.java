@@ -2,6 +2,7 @@ package app.photobomb.ops.faults;
 
 import app.photobomb.ops.common.events.CachePurgeRequested;
 import app.photobomb.ops.common.events.MessageCatalog;
+import app.photobomb.ops.common.events.ReprocessBatchCompleted;
 import app.photobomb.ops.common.events.UserExportCompleted;
 import app.photobomb.ops.common.messaging.PayloadCodec;
 import app.photobomb.ops.faults.Finding.Problem;
@@ -89,10 +90,44 @@ final class RoundChecks {
       case FORCED_DELETION -> deleted(account);
       case DELETION_THEN_CANCELLED -> kept(account);
       case EXPORT -> exported(command, account, end);
+      case REPROCESS -> reprocessed(account, end);
       case CANCEL, PURGE -> List.of();
     };
     return problems.isEmpty() ? Optional.empty()
         : Optional.of(String.join("; ", problems) + " [" + database.account(account.userId()) + "]");
+  }
+
+  /**
+   * Every photo of the account had one job, done, told once as thumbnails-regenerated, and has its three thumbnails
+   * in the store; the completion counts them all done.
+   */
+  private List<String> reprocessed(SeededAccount account, ObservedEvent end) {
+    ReprocessBatchCompleted completed = codec.decode(MessageCatalog.REPROCESS_BATCH_COMPLETED,
+        end.payload().getBytes(StandardCharsets.UTF_8));
+    List<String> problems = new ArrayList<>();
+    if (completed.done() != account.photos().size() || completed.failed() != 0) {
+      problems.add("completed with " + completed.done() + " done and " + completed.failed() + " failed, not "
+          + account.photos().size() + " done");
+    }
+    for (SeededAccount.Photo photo : account.photos()) {
+      List<String> jobs = database.thumbnailJobs(photo.photoId());
+      if (!jobs.equals(List.of("done"))) {
+        problems.add("photo " + photo.photoId() + " jobs " + jobs);
+      }
+      int told = events.about(MessageCatalog.THUMBNAILS_REGENERATED.topic(), photo.photoId().toString()).size();
+      if (told != 1) {
+        problems.add("photo " + photo.photoId() + " told regenerated " + told + " times");
+      }
+      List<String> files = database.thumbnailFiles(photo.photoId());
+      List<String> missing = files.stream().map(file -> file.substring(file.indexOf(' ') + 1))
+          .filter(path -> !store.exists(path.substring(0, path.indexOf('/')), path.substring(path.indexOf('/') + 1)))
+          .toList();
+      if (files.size() != 3 || !missing.isEmpty()) {
+        problems.add("photo " + photo.photoId() + " thumbnails " + files + (missing.isEmpty() ? ""
+            : ", not in the store: " + missing));
+      }
+    }
+    return problems;
   }
 
   /** A hard delete is one effect per account, whatever the correlation it carries. */

@@ -38,10 +38,12 @@ final class ServiceProcess implements AutoCloseable {
     this.port = port;
   }
 
-  static ServiceProcess of(SuiteService service, String heap, Map<String, Object> settings, Path logFile, int port) {
+  static ServiceProcess of(SuiteService service, String heap, List<String> jvmOptions, Map<String, Object> settings,
+      Path logFile, int port) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx" + heap);
+    command.addAll(jvmOptions);
     command.addAll(List.of("-jar", service.jar().toString()));
     command.addAll(List.of(ServiceSettings.arguments(settings)));
     return new ServiceProcess(service, command, logFile, port);

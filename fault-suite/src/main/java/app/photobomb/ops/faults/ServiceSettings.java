@@ -49,6 +49,18 @@ final class ServiceSettings {
         settings.put("photobomb.cdn.cloudflare.api-token", SuiteServers.CLOUDFLARE_TOKEN);
         settings.put("photobomb.cdn.cloudflare.zone-id", SuiteServers.CLOUDFLARE_ZONE);
       }
+      case REPROCESS -> {
+        // a killed worker's jobs come back within seconds (its lease and heartbeat are 20 s), not the default 30 s
+        settings.put("photobomb.reprocess.reaper-interval", "5s");
+        settings.put("photobomb.reprocess.progress-interval", "2s");
+        settings.put("photobomb.reprocess.claim-lease", "20s");
+      }
+      case THUMBNAIL_WORKER -> {
+        settings.put("photobomb.worker.lease", "20s");
+        settings.put("photobomb.worker.concurrency", 2);
+        // the suite's photos are all in the local store: nothing to move
+        settings.put("photobomb.worker.migration-target", "none");
+      }
       default -> throw new IllegalArgumentException("no settings for " + service);
     }
     return settings;

@@ -8,11 +8,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-/** The services the kill round runs, each from its module's packaged jar and connecting with its own role. */
+/** The services the suite runs, each from its module's packaged jar and connecting with its own role. */
 enum SuiteService {
   DELETION("deletion-service", DatabaseRole.DELETION),
   EXPORT("export-service", DatabaseRole.EXPORT),
-  CDN("cdn-service", DatabaseRole.CDN);
+  CDN("cdn-service", DatabaseRole.CDN),
+  REPROCESS("reprocess-service", DatabaseRole.REPROCESS),
+  THUMBNAIL_WORKER("thumbnail-worker", DatabaseRole.THUMBNAIL);
 
   private final String serviceName;
   private final DatabaseRole role;
