@@ -1,11 +1,10 @@
 package app.photobomb.ops.faults;
 
+import app.photobomb.ops.storage.b2.FakeB2Server;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
@@ -21,7 +20,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Seeds accounts as the photobomb API leaves them: a users row, photos with their photo_files rows, and the stored
- * objects (an original JPEG in the originals bucket, a 256 px thumbnail in the thumbnails bucket) in the local store.
+ * objects (an original JPEG in the originals bucket, a 256 px thumbnail in the thumbnails bucket) in B2.
  */
 final class Accounts {
 
@@ -29,12 +28,12 @@ final class Accounts {
   private static final int PHOTO_SIDE = 320;
 
   private final JdbcTemplate jdbc;
-  private final Path store;
+  private final FakeB2Server b2;
   private final Random random;
 
-  Accounts(DataSource admin, Path store, long seed) {
+  Accounts(DataSource admin, FakeB2Server b2, long seed) {
     this.jdbc = new JdbcTemplate(admin);
-    this.store = store;
+    this.b2 = b2;
     this.random = new Random(seed);
   }
 
@@ -57,7 +56,7 @@ final class Accounts {
           Timestamp.from(Instant.now().minusSeconds(photos - i)));
       jdbc.update("""
           INSERT INTO photo_files (photo_id, user_id, kind, provider, bucket, object_key, size_bytes)
-          VALUES (?, ?, 'original', 'local', ?, ?, ?), (?, ?, 'thumb_256', 'local', ?, ?, ?)""",
+          VALUES (?, ?, 'original', 'b2', ?, ?, ?), (?, ?, 'thumb_256', 'b2', ?, ?, ?)""",
           photoId, userId, SuiteServers.ORIGINALS, originalKey, original.length,
           photoId, userId, SuiteServers.THUMBNAILS, thumbnailKey, PHOTO_BYTES);
       seeded.add(new SeededAccount.Photo(photoId, originalKey, thumbnailKey, sha256(original)));
@@ -90,9 +89,7 @@ final class Accounts {
 
   private void write(String bucket, String key, byte[] content) {
     try {
-      Path file = store.resolve(bucket).resolve(key);
-      Files.createDirectories(file.getParent());
-      Files.write(file, content);
+      b2.seed(bucket, key, content);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot seed " + bucket + "/" + key, e);
     }

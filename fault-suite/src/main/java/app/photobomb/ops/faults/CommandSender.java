@@ -64,7 +64,7 @@ final class CommandSender implements AutoCloseable {
   void reprocess(UUID userId) {
     UUID batchId = UUID.randomUUID();
     send(CommandKind.REPROCESS, CLI, batchId.toString(), userId, null, new ReprocessBatch(batchId,
-        "reprocess_thumbnails", null, List.of(userId), List.of(), null, "operator:fault-suite"));
+        "reprocess_thumbnails", null, List.of(userId), null, null, "operator:fault-suite"));
   }
 
   private void send(CommandKind kind, String source, UUID userId, UUID exportId, PhotobombMessage payload) {

@@ -21,6 +21,11 @@ interface Fault {
   /** How many injections make one round. */
   int injectionsPerRound(FaultSettings settings);
 
+  /** The kind of command whose work should be in flight when the fault strikes (sent just before it), if any. */
+  default CommandKind strikesDuring() {
+    return null;
+  }
+
   /** The fault's own invariants, checked once the round settled (e.g. every poison message dead-lettered). */
   default List<Finding> check(String bootstrapServers) {
     return List.of();

@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /** The faults the suite knows, by the names {@code FAULTS_FAULTS} takes, in the order they run. */
 enum FaultKind {
-  KILL, WORKER, KAFKA, POSTGRES, REDIS, REPLAY, POISON, CLOUDFLARE;
+  KILL, WORKER, KAFKA, POSTGRES, REDIS, B2, REPLAY, POISON, CLOUDFLARE;
 
   /** Comma-separated names, any case; empty: every fault. */
   static List<FaultKind> parse(String names) {

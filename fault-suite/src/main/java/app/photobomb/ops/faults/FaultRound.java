@@ -37,7 +37,7 @@ final class FaultRound {
 
   /** Runs round {@code round} of {@code fault}; {@code everySent} gathers the commands of the whole run. */
   RoundResult run(Fault fault, int round, List<SentCommand> everySent) throws Exception {
-    Accounts seeder = new Accounts(servers.adminDataSource(), servers.objectStore(), random.nextLong());
+    Accounts seeder = new Accounts(servers.adminDataSource(), servers.b2(), random.nextLong());
     Map<UUID, SeededAccount> accounts = new HashMap<>();
     List<SeededAccount> forced = seed(seeder, settings.forcedDeletions(), accounts);
     List<SeededAccount> cancelled = seed(seeder, settings.cancelledDeletions(), accounts);
@@ -52,7 +52,11 @@ final class FaultRound {
       int waves = injections * 2 + 1;
       for (int i = 0; i < injections; i++) {
         load.sendWave(waves);
-        Thread.sleep((long) (random.nextDouble() * settings.maxKillDelay().toMillis()));
+        if (fault.strikesDuring() != null) {
+          load.sendNext(fault.strikesDuring());
+        } else {
+          Thread.sleep((long) (random.nextDouble() * settings.maxKillDelay().toMillis()));
+        }
         long started = System.nanoTime();
         fault.inject(i, () -> load.sendWave(waves));
         fleet.awaitReady();
@@ -70,7 +74,7 @@ final class FaultRound {
         fault.name(), sent.size(), recoveries.size(), settings.settle());
     EventLog events = settle(sent);
     List<Finding> findings = new ArrayList<>(new RoundChecks(events, new DatabaseView(servers.adminDataSource()),
-        new StoreView(servers.objectStore()), accounts, servers.cloudflare().purgedTargets()).check(sent));
+        new StoreView(servers.objectStore(), servers.b2()), accounts, servers.cloudflare().purgedTargets()).check(sent));
     findings.addAll(fault.check(bootstrap));
     findings.addAll(RoundChecks.strayDeadLetters(events, everySent));
     log.info("round {} of {} checked: {} forced deletions (rows and objects gone), {} cancelled deletions (account "

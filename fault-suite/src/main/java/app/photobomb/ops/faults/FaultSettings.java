@@ -28,7 +28,7 @@ import org.springframework.boot.convert.DurationStyle;
  * @param maxKillDelay longest wait before an injection, after the commands of its wave ({@code FAULTS_MAX_KILL_DELAY},
  *     6s)
  * @param serverDown how long a restarted server stays down ({@code FAULTS_SERVER_DOWN}, 5s)
- * @param storm how long a Cloudflare 429 storm lasts ({@code FAULTS_STORM}, 10s)
+ * @param storm how long a Cloudflare 429 storm and a B2 outage last ({@code FAULTS_STORM}, 10s)
  * @param recovery longest time the system may take to catch up after one injection ({@code FAULTS_RECOVERY}, 3m)
  * @param settle how long every command may take to reach its terminal event once the faults stop
  *     ({@code FAULTS_SETTLE}, 4m)

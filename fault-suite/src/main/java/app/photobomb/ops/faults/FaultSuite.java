@@ -78,6 +78,7 @@ public final class FaultSuite {
       case KAFKA -> ServerRestart.kafka(servers, settings.serverDown());
       case POSTGRES -> ServerRestart.postgres(servers, settings.serverDown());
       case REDIS -> ServerRestart.redis(servers, settings.serverDown());
+      case B2 -> new B2Outage(servers.b2(), settings.storm());
       case REPLAY -> new CommandReplay(bootstrap, CommandKind.commandTopics());
       case POISON -> new PoisonMessages(bootstrap, random);
       case CLOUDFLARE -> new CloudflareStorm(servers.cloudflare(), settings.storm());
@@ -91,7 +92,7 @@ public final class FaultSuite {
   private static void prepare(Path directory) throws IOException {
     LeftoverProcess.stopIfRunning(directory.resolve("postgres").resolve("postmaster.pid"), "postgres");
     LeftoverProcess.stopIfRunning(directory.resolve("redis").resolve("redis.pid"), "redis");
-    for (String part : List.of("objects", "spool", "kafka", "postgres", "redis")) {
+    for (String part : List.of("objects", "spool", "kafka", "postgres", "redis", "b2")) {
       deleteTree(directory.resolve(part));
     }
     Path logs = directory.resolve("logs");

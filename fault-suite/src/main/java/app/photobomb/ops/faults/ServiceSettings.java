@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * The settings each service's JVM starts with, as the local stack and the benchmarks give them: the servers, its own
- * database role (Flyway as the migrator), the scratch local object store with its link secret and spool, short claim
+ * database role (Flyway as the migrator), B2 (the fake) for originals and thumbnails, the scratch local object store
+ * for the export archives with its link secret, a spool, short claim
  * leases (a killed replica's claims run out in seconds, not minutes), the Cloudflare stand-in. Passed as arguments,
  * which outrank the service's own configuration files.
  */
@@ -30,7 +31,8 @@ final class ServiceSettings {
     settings.put("spring.flyway.password", DatabaseRole.MIGRATOR.password());
     settings.put("spring.kafka.bootstrap-servers", servers.endpoints().kafkaBootstrapServers());
     settings.put("spring.data.redis.url", servers.endpoints().redisUrl());
-    settings.put("photobomb.storage.primary", "local");
+    // originals and thumbnails in B2 (the fake), as in production; export archives in the local store (GCS there)
+    settings.putAll(servers.b2().originalsStoreSettings(3));
     settings.put("photobomb.storage.exports", "local");
     settings.put("photobomb.storage.local.root", servers.objectStore().toString());
     settings.put("photobomb.storage.local.link-secret", LINK_SECRET);

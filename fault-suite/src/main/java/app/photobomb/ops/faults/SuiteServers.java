@@ -3,6 +3,7 @@ package app.photobomb.ops.faults;
 import app.photobomb.ops.common.database.SchemaMigrations;
 import app.photobomb.ops.relay.OutboxRelay;
 import app.photobomb.ops.relay.OutboxRelaySettings;
+import app.photobomb.ops.storage.b2.FakeB2Server;
 import app.photobomb.ops.testsupport.DatabaseRole;
 import app.photobomb.ops.testsupport.DurableServers;
 import app.photobomb.ops.testsupport.KraftNode;
@@ -13,6 +14,7 @@ import app.photobomb.ops.testsupport.cloudflare.CloudflareStandIn;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +29,8 @@ import redis.embedded.RedisServer;
  * JVM), PostgreSQL and Redis (processes of their own), each on a fixed port with its data in the run's directory so
  * that each can be stopped and started again as a restart in production would (test-support's {@link KraftNode} and
  * {@link DurableServers}, as the local stack runs them); the photobomb database migrated as production has it, the
- * outbox relay, and the Cloudflare stand-in. The relay is one for the
+ * outbox relay; the stand-ins: the fake B2 server (originals and thumbnails, object-storage's test helper), a local
+ * store for the export archives, the Cloudflare stand-in. The relay is one for the
  * database, in this JVM, as the local stack runs it and as production runs its Kafka Connect connector apart from
  * the services: killing a service never kills the relay, and one relay means each outbox row is published once
  * (a relay per service on one database would publish every row once per relay).
@@ -54,6 +57,7 @@ final class SuiteServers implements AutoCloseable {
   private ServerEndpoints endpoints;
   private String jdbcUrl;
   private CloudflareStandIn cloudflare;
+  private FakeB2Server b2;
 
   private SuiteServers(Path directory) {
     this.directory = directory;
@@ -90,6 +94,8 @@ final class SuiteServers implements AutoCloseable {
         DATABASE, DatabaseRole.RELAY.roleName(), DatabaseRole.RELAY.password(), endpoints.kafkaBootstrapServers(),
         "photobomb-outbox-relay-offsets", (short) 1, "photobomb_outbox")));
     log.info("outbox relay of database {} running", DATABASE);
+    b2 = startB2();
+    log.info("fake B2 at {} (buckets {}, {})", b2.baseUrl(), ORIGINALS, THUMBNAILS);
     cloudflare = CloudflareStandIn.start(new CloudflareStandIn.Settings(0, CLOUDFLARE_TOKEN, CLOUDFLARE_ZONE,
         CloudflarePlanLimits.PRO, objectStore.resolve(THUMBNAILS)));
     running.add(cloudflare);
@@ -136,6 +142,23 @@ final class SuiteServers implements AutoCloseable {
       DurableServers.stopRedis(redis);
       redis = null;
     }
+  }
+
+  /** The originals and thumbnails buckets, as B2 holds them in production. */
+  private FakeB2Server startB2() {
+    try {
+      FakeB2Server server = new FakeB2Server(Files.createDirectories(directory.resolve("b2"))).start();
+      running.add(server);
+      server.createBucket(ORIGINALS);
+      server.createBucket(THUMBNAILS);
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the fake B2 server", e);
+    }
+  }
+
+  FakeB2Server b2() {
+    return b2;
   }
 
   ServerEndpoints endpoints() {

@@ -33,6 +33,12 @@ final class WorkerKill implements Fault {
     return settings.injections();
   }
 
+  /** A reprocess batch sent just before, so that the worker has its jobs in hand when it is killed. */
+  @Override
+  public CommandKind strikesDuring() {
+    return CommandKind.REPROCESS;
+  }
+
   @Override
   public void inject(int injection, Runnable whileBroken) throws InterruptedException {
     Waves.during(whileBroken, () -> {
@@ -42,7 +48,9 @@ final class WorkerKill implements Fault {
       } catch (ConditionTimeoutException e) {
         log.warn("no job was running within {}: the worker is killed idle", JOB_WAIT);
       }
+      long inHand = database.runningJobs();
       worker.kill();
+      log.info("thumbnail worker killed (SIGKILL) with {} job(s) running", inHand);
       worker.start();
       worker.awaitReady();
     });

@@ -72,7 +72,7 @@ class RoundChecksTest {
   }
 
   private RoundChecks checks(EventLog events, Map<String, Integer> purged) {
-    return new RoundChecks(events, null, new StoreView(store), Map.of(), purged);
+    return new RoundChecks(events, null, new StoreView(store, null), Map.of(), purged);
   }
 
   private static SentCommand cancel() {

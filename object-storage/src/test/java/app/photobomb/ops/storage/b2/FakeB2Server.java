@@ -240,6 +240,29 @@ public final class FakeB2Server implements AutoCloseable {
     return calls.values().stream().mapToInt(AtomicInteger::get).sum();
   }
 
+  /**
+   * Names in the bucket under {@code prefix} that still have a version of any kind (an upload or a hide marker): what
+   * a deletion of every version must leave none of.
+   */
+  public List<String> fileNames(String bucketName, String prefix) {
+    synchronized (lock) {
+      Bucket bucket = bucketsByName.get(bucketName);
+      return bucket == null ? List.of() : files.stream()
+          .filter(file -> file.bucketId().equals(bucket.id()) && file.fileName().startsWith(prefix))
+          .map(FileRecord::fileName).distinct().toList();
+    }
+  }
+
+  /** Whether the name's newest version is an upload: what a download by name would find. */
+  public boolean exists(String bucketName, String fileName) {
+    synchronized (lock) {
+      Bucket bucket = bucketsByName.get(bucketName);
+      return bucket != null && files.stream()
+          .filter(file -> file.bucketId().equals(bucket.id()) && file.fileName().equals(fileName))
+          .findFirst().map(file -> "upload".equals(file.action())).orElse(false);
+    }
+  }
+
   /** Versions stored, hide markers and unfinished large files included, in every bucket. */
   public int versionCount() {
     synchronized (lock) {
