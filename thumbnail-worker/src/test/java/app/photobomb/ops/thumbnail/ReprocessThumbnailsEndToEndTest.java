@@ -131,6 +131,27 @@ class ReprocessThumbnailsEndToEndTest {
   }
 
   @Test
+  void storageOutageIsWaitedOutWithoutUsingUpTheJobsAttempts() {
+    UUID userId = fixtures.user();
+    UUID photoId = fixtures.photo(userId, WorkerFixtures.jpeg(2, 800, 600));
+    long jobId = fixtures.job("reprocess_thumbnails", photoId, BATCH, 3);
+    b2.unavailable(true);
+    try {
+      int before = b2.totalCalls();
+      redis.opsForList().rightPush(BATCH, String.valueOf(jobId));
+      // long enough for more tries than the job has attempts (the fault suite saw three used up within a second)
+      await().atMost(WAIT).until(() -> b2.totalCalls() >= before + 8);
+      assertThat(fixtures.status(jobId)).isIn("queued", "running");
+    } finally {
+      b2.unavailable(false);
+    }
+
+    await().atMost(WAIT).until(() -> fixtures.status(jobId).equals("done"));
+    assertThat(fixtures.jobRow(jobId).get("attempts")).as("the outage's tries are not counted").isEqualTo(1);
+    assertThat(thumbnailFileIds(photoId)).hasSize(SIZES.size());
+  }
+
+  @Test
   void interactiveJobBehindTenThousandBatchJobsIsTakenNext() {
     UUID userId = fixtures.user();
     UUID held = fixtures.photo(userId, WorkerFixtures.jpeg(2, 1600, 1200));

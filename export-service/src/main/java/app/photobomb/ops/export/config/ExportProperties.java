@@ -16,10 +16,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param lease how long a worker's claim on an export holds without renewal; a crashed worker's export is
  *     taken over after it
  * @param progressInterval the least time between two progress events of one export
- * @param maxAttempts builds tried before an export fails (a crash or a storage outage costs one)
+ * @param maxAttempts builds tried before an export fails (a crash or an error costs one; a storage outage does not)
  * @param retentionInterval how often expired archives are looked for and deleted
  * @param recordsInMemory how much of an archive's per-file records (names, sizes, hashes) stays in memory
  *     before the rest goes to a temporary file
+ * @param storagePatience how long after its request an export keeps waiting out a storage outage (tried again with a
+ *     backoff) before it fails with storage_unavailable; the runbook gives an export 30 minutes
+ * @param storageRetryBackoff the first wait after a storage outage; each later one is half the time waited so far,
+ *     at most a minute
  */
 @ConfigurationProperties("photobomb.export")
 public record ExportProperties(@DefaultValue("admin") List<String> operators,
@@ -31,7 +35,9 @@ public record ExportProperties(@DefaultValue("admin") List<String> operators,
     @DefaultValue("5s") Duration progressInterval,
     @DefaultValue("3") int maxAttempts,
     @DefaultValue("1m") Duration retentionInterval,
-    @DefaultValue("4MB") org.springframework.util.unit.DataSize recordsInMemory) {
+    @DefaultValue("4MB") org.springframework.util.unit.DataSize recordsInMemory,
+    @DefaultValue("20m") Duration storagePatience,
+    @DefaultValue("2s") Duration storageRetryBackoff) {
 
   public ExportProperties {
     if (linkValidity.compareTo(Duration.ofDays(7)) > 0) {

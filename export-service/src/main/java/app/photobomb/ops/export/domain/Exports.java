@@ -1,5 +1,7 @@
 package app.photobomb.ops.export.domain;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,15 +63,16 @@ public class Exports {
             updated_at = statement_timestamp()
         WHERE export_id = (
             SELECT e.export_id FROM exports e
-            WHERE (e.status = 'queued' OR e.status = 'running' AND e.lease_until < statement_timestamp())
+            -- a queued export's lease_until, when set, is the moment it may be tried again (a storage outage's backoff)
+            WHERE ((e.status = 'queued' OR e.status = 'running') AND coalesce(e.lease_until, '-infinity')
+                < statement_timestamp())
               AND NOT EXISTS (SELECT 1 FROM exports o WHERE o.user_id = e.user_id AND o.export_id <> e.export_id
                   AND (o.status = 'running' AND o.lease_until >= statement_timestamp()
                        OR o.status IN ('queued', 'running') AND o.seq < e.seq))
             ORDER BY e.seq LIMIT 1 FOR UPDATE SKIP LOCKED)
-          AND (status = 'queued' OR status = 'running' AND lease_until < statement_timestamp())
-        RETURNING export_id, user_id, requested_by, attempts, correlation_id, causation_id""",
-        (row, i) -> new ExportJob(row.getObject(1, UUID.class), row.getObject(2, UUID.class), row.getString(3),
-            row.getInt(4), row.getString(5), row.getString(6)),
+          AND status IN ('queued', 'running') AND coalesce(lease_until, '-infinity') < statement_timestamp()
+        RETURNING export_id, user_id, requested_by, attempts, correlation_id, causation_id, requested_at""",
+        Exports::job,
         owner, lease.toMillis() + " milliseconds");
     return claimed.stream().findFirst();
   }
@@ -101,12 +104,30 @@ public class Exports {
         WHERE export_id = ? AND status = 'running' AND lease_owner = ?""", reason, exportId, owner) == 1;
   }
 
-  /** Gives the export back to the queue after a failure worth another attempt. */
-  public void release(UUID exportId, String owner, String reason) {
+  /** Gives the export back to the queue after a failure worth another attempt, to be tried after {@code delay}. */
+  public void release(UUID exportId, String owner, String reason, Duration delay) {
     jdbc.update("""
-        UPDATE exports SET status = 'queued', failure_reason = ?, lease_owner = NULL, lease_until = NULL,
-            updated_at = now()
-        WHERE export_id = ? AND status = 'running' AND lease_owner = ?""", reason, exportId, owner);
+        UPDATE exports SET status = 'queued', failure_reason = ?, lease_owner = NULL,
+            lease_until = now() + ?::interval, updated_at = now()
+        WHERE export_id = ? AND status = 'running' AND lease_owner = ?""", reason, delay.toMillis() + " milliseconds",
+        exportId, owner);
+  }
+
+  /**
+   * Gives the export back after a storage outage, to be tried after {@code delay}: the attempt is not counted, so an
+   * outage cannot use up the attempts meant for crashes (the worker bounds the wait by its storage patience).
+   */
+  public void postpone(UUID exportId, String owner, String reason, Duration delay) {
+    jdbc.update("""
+        UPDATE exports SET status = 'queued', failure_reason = ?, lease_owner = NULL, attempts = attempts - 1,
+            lease_until = now() + ?::interval, updated_at = now()
+        WHERE export_id = ? AND status = 'running' AND lease_owner = ?""", reason, delay.toMillis() + " milliseconds",
+        exportId, owner);
+  }
+
+  private static ExportJob job(ResultSet row, int i) throws SQLException {
+    return new ExportJob(row.getObject(1, UUID.class), row.getObject(2, UUID.class), row.getString(3), row.getInt(4),
+        row.getString(5), row.getString(6), row.getTimestamp(7).toInstant());
   }
 
   /** Completed exports whose link has expired, oldest first. */
@@ -126,10 +147,8 @@ public class Exports {
   /** Exports of a user not started or not finished, locked: the user is gone, so they fail. */
   public List<ExportJob> unfinishedOf(UUID userId) {
     return jdbc.query("""
-        SELECT export_id, user_id, requested_by, attempts, correlation_id, causation_id FROM exports
-        WHERE user_id = ? AND status IN ('queued', 'running') FOR UPDATE""",
-        (row, i) -> new ExportJob(row.getObject(1, UUID.class), row.getObject(2, UUID.class), row.getString(3),
-            row.getInt(4), row.getString(5), row.getString(6)), userId);
+        SELECT export_id, user_id, requested_by, attempts, correlation_id, causation_id, requested_at FROM exports
+        WHERE user_id = ? AND status IN ('queued', 'running') FOR UPDATE""", Exports::job, userId);
   }
 
   /** Fails an export whatever its lease: its user was hard-deleted. */

@@ -14,6 +14,7 @@ import app.photobomb.ops.export.domain.Exports;
 import app.photobomb.ops.storage.config.ObjectStorageAutoConfiguration;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -174,14 +175,31 @@ public class ExportWorker {
     boolean storage = e instanceof ObjectStoreException || e instanceof UncheckedIOException;
     String detail = storage ? e.getMessage() : e.getClass().getSimpleName() + " (see the export-service log for "
         + "export " + job.exportId() + ")";
-    if (job.attempt() < properties.maxAttempts()) {
+    Duration waited = Duration.between(job.requestedAt(), clock.instant());
+    if (storage && waited.compareTo(properties.storagePatience()) < 0) {
+      // an outage of the store is waited out (the runbook gives an export 30 minutes), not counted as an attempt
+      Duration delay = backoff(waited);
+      log.warn("export {}: storage unavailable, tried again in {} s (waiting {} s of {}): {}", job.exportId(),
+          delay.toSeconds(), waited.toSeconds(), properties.storagePatience(), e.toString());
+      exports.postpone(job.exportId(), owner, detail, delay);
+      return;
+    }
+    if (!storage && job.attempt() < properties.maxAttempts()) {
       log.warn("export {} attempt {} failed; it is tried again: {}", job.exportId(), job.attempt(), e.toString(), e);
-      exports.release(job.exportId(), owner, detail);
+      exports.release(job.exportId(), owner, detail, Duration.ZERO);
       return;
     }
     log.error("export {} failed after {} attempts", job.exportId(), job.attempt(), e);
-    end(job, owner, (storage ? "storage_unavailable: " : "export_error: ") + detail + " (after " + job.attempt()
-        + " attempts; " + (storage ? "ask again when storage is healthy)" : "report it to the operators)"));
+    end(job, owner, storage
+        ? "storage_unavailable: " + detail + " (for " + waited.toSeconds() + " s; ask again when storage is healthy)"
+        : "export_error: " + detail + " (after " + job.attempt() + " attempts; report it to the operators)");
+  }
+
+  /** Half the time waited so far, between the configured first backoff and a minute. */
+  private Duration backoff(Duration waited) {
+    Duration half = waited.dividedBy(2);
+    Duration first = properties.storageRetryBackoff();
+    return half.compareTo(first) < 0 ? first : half.compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : half;
   }
 
   private static String hostName() {

@@ -1,6 +1,7 @@
 package app.photobomb.ops.thumbnail.worker;
 
 import app.photobomb.ops.common.messaging.PayloadCodec;
+import app.photobomb.ops.common.storage.ObjectStoreException;
 import app.photobomb.ops.thumbnail.config.WorkerProperties;
 import app.photobomb.ops.thumbnail.jobs.ClaimedJob;
 import app.photobomb.ops.thumbnail.jobs.JobFailure;
@@ -20,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -38,6 +40,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 public final class JobWorker implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(JobWorker.class);
+  /** The longest wait between two jobs while the store keeps failing. */
+  static final Duration MAX_STORAGE_WAIT = Duration.ofSeconds(30);
 
   private final WorkerProperties properties;
   private final StringRedisTemplate redis;
@@ -51,6 +55,7 @@ public final class JobWorker implements SmartLifecycle {
   // the lease keeper reads it while resize changes it
   private final List<Slot> slots = new CopyOnWriteArrayList<>();
   private final CountDownLatch stopping = new CountDownLatch(1);
+  private final AtomicLong storageWaitMillis = new AtomicLong();
   private volatile boolean running;
   private ScheduledExecutorService keeper;
 
@@ -305,6 +310,10 @@ public final class JobWorker implements SmartLifecycle {
     JobOutcome outcome;
     try {
       outcome = handlers.get(job.jobType()).handle(job, () -> !hand.lost.get());
+    } catch (ObjectStoreException e) {
+      String result = waitOutStorage(queues, item, job, () -> { }, e);
+      metrics.job(job.jobType(), result, Duration.ofNanos(System.nanoTime() - started));
+      return;
     } catch (Exception e) {
       log.warn("job {} {} threw", jobId, job.jobType(), e);
       outcome = JobOutcome.failed("error: " + describe(e));
@@ -328,6 +337,8 @@ public final class JobWorker implements SmartLifecycle {
         });
       } catch (LeaseLost e) {
         return lost(queues, item, job, done.discard());
+      } catch (ObjectStoreException e) {
+        return waitOutStorage(queues, item, job, done.discard(), e);
       } catch (RuntimeException e) {
         String reason = e instanceof JobFailure ? e.getMessage() : "error: " + describe(e);
         if (!(e instanceof JobFailure)) {
@@ -336,6 +347,7 @@ public final class JobWorker implements SmartLifecycle {
         return fail(queues, item, job, new JobOutcome.Failed(reason, done.discard()));
       }
       queues.remove(item);
+      storageWaitMillis.set(0);
       quietly(committed.applied() ? done.afterCommit() : done.discard(), job, "clean-up after the commit");
       log.info("job {} {} photo {} {}: {}", job.jobId(), job.jobType(), shortId(job.photoId()),
           committed.applied() ? "done" : "skipped", codec.toJson(committed.result()));
@@ -360,6 +372,29 @@ public final class JobWorker implements SmartLifecycle {
     log.warn("job {} {} photo {} failed after {} attempts: {}", job.jobId(), job.jobType(), shortId(job.photoId()),
         job.attempts(), failed.reason());
     return "failed";
+  }
+
+  /**
+   * A store that does not answer (its calls failed after the adapter's retries, or its breaker is open) is no fault
+   * of the job: it goes back to its queue with the attempt not counted, and this worker waits before its next job,
+   * twice as long each time the store still fails (at most {@link #MAX_STORAGE_WAIT}), so that an outage neither
+   * uses up the jobs' attempts nor spins through the queue. The fault suite's B2 outage round found jobs failing for
+   * good within a second of an outage.
+   */
+  private String waitOutStorage(JobQueues queues, QueueItem item, ClaimedJob job, Runnable discard,
+      ObjectStoreException e) {
+    quietly(discard, job, "removal of what the attempt wrote");
+    if (!jobs.release(job.jobId(), queues.worker())) {
+      return lost(queues, item, job, () -> { });
+    }
+    queues.requeue(item);
+    long wait = storageWaitMillis.updateAndGet(last -> Math.min(MAX_STORAGE_WAIT.toMillis(),
+        Math.max(properties.pollTimeout().toMillis(), last * 2)));
+    log.warn("job {} {} photo {}: storage unavailable, given back to {} (attempt not counted); {} waits {} ms before "
+        + "its next job: {}", job.jobId(), job.jobType(), shortId(job.photoId()), item.queue(), queues.worker(), wait,
+        e.getMessage());
+    pause(Duration.ofMillis(wait));
+    return "postponed";
   }
 
   private String lost(JobQueues queues, QueueItem item, ClaimedJob job, Runnable discard) {
