@@ -50,6 +50,9 @@ final class FaultRound {
       Load load = new Load(sender, forced, cancelled, exported, purges(), reprocessed, random);
       int injections = fault.injectionsPerRound(settings);
       int waves = injections * 2 + 1;
+      if (fault.strikesDuring() != null) {
+        load.reserve(fault.strikesDuring(), injections);
+      }
       for (int i = 0; i < injections; i++) {
         load.sendWave(waves);
         if (fault.strikesDuring() != null) {

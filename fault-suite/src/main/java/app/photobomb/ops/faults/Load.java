@@ -16,6 +16,7 @@ final class Load {
   }
 
   private final List<Action> pending;
+  private final List<Action> reserved = new ArrayList<>();
   private final int total;
 
   Load(CommandSender sender, List<SeededAccount> forced, List<SeededAccount> cancelled, List<SeededAccount> exported,
@@ -42,15 +43,30 @@ final class Load {
     }
   }
 
-  /** Sends the next command of this kind now, out of turn (none when none is left): work in flight for a fault. */
-  void sendNext(CommandKind kind) {
-    pending.stream().filter(action -> action.kind() == kind).findFirst().ifPresent(action -> {
+  /** Keeps up to {@code count} commands of this kind out of the waves, for {@link #sendNext}. */
+  void reserve(CommandKind kind, int count) {
+    pending.stream().filter(action -> action.kind() == kind).limit(count).toList().forEach(action -> {
       pending.remove(action);
+      reserved.add(action);
+    });
+  }
+
+  /**
+   * Sends a command of this kind now, out of turn: a reserved one, else the next pending one (none when none is
+   * left): work in flight for a fault.
+   */
+  void sendNext(CommandKind kind) {
+    List<Action> from = reserved.stream().anyMatch(action -> action.kind() == kind) ? reserved : pending;
+    from.stream().filter(action -> action.kind() == kind).findFirst().ifPresent(action -> {
+      from.remove(action);
       action.send().run();
     });
   }
 
+  /** Sends whatever is left, the reserved commands too. */
   void sendRest() {
+    pending.addAll(reserved);
+    reserved.clear();
     while (!pending.isEmpty()) {
       pending.remove(0).send().run();
     }
