@@ -11,6 +11,7 @@ import app.photobomb.ops.testsupport.ServerEndpoints;
 import app.photobomb.ops.testsupport.ServerPorts;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,10 +70,15 @@ public final class MessagingBenchmark {
         PipelineLoad load = new PipelineLoad(endpoints.kafkaBootstrapServers(), MessageCatalog.SCALE_WORKERS_REQUESTED,
             MessageCatalog.WORKERS_SCALED, command);
         load.warmUp(BenchEnv.integer("BENCH_WARMUP_EVENTS", 2_000));
+        long cpuBefore = processCpuNanos();
         PipelineLoad.Result backlog = load.backlog(events);
+        double cpuMicrosPerEvent = (processCpuNanos() - cpuBefore) / 1_000.0 / events;
         out.printf("photobomb-ops, backlog drained  %,10.0f events/s  (p50 %.0f ms, p99 %.0f ms: queueing)%n",
             backlog.rate().perSecond(), backlog.latencies().percentileMillis(50),
             backlog.latencies().percentileMillis(99));
+        // CPU time is what the code costs even when other processes take the cores: compare it across versions
+        out.printf("  JVM CPU per event drained %,10.1f us (services, relay, broker and load generator)%n",
+            cpuMicrosPerEvent);
         out.printf("  of which handled into the outbox %,10.0f events/s%n",
             handledPerSecond(endpoints.kafkaBootstrapServers(), MessageCatalog.WORKERS_SCALED.topic(), "p2-"));
         Timer batches = service.getBean(MeterRegistry.class).get("photobomb.messages.batch").timer();
@@ -105,6 +111,12 @@ public final class MessagingBenchmark {
     System.exit(0);
   }
 
+
+  /** CPU time of this JVM's threads so far (the broker, relay, consumers and load generator all run in it). */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
 
   private static ConfigurableApplicationContext startService(ServerEndpoints endpoints, String jdbcUrl, Path work) {
     Map<String, Object> properties = BenchServiceSettings.of(endpoints, jdbcUrl + "?reWriteBatchedInserts=true", work);

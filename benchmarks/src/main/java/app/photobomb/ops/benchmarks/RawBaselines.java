@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -81,7 +80,7 @@ final class RawBaselines {
           PreparedStatement state = connection.prepareStatement(
               "INSERT INTO bench_scale_requests (message_id, deployment, replicas) VALUES (?, ?, ?)");
           PreparedStatement outbox = connection.prepareStatement("""
-              INSERT INTO outbox (id, topic, aggregate_id, type, source, payload, correlation_id, causation_id, created_at)
+              INSERT INTO outbox (id, topic, aggregate_id, type, source, payload, correlation_id, causation_id, ce_time)
               VALUES (?, 'raw-workers-scaled', ?, 'app.photobomb.WorkersScaled', 'urn:bench', ?::jsonb, ?, ?, ?)""")) {
         long started = System.nanoTime();
         for (int i = 0; i < events; i++) {
@@ -98,7 +97,7 @@ final class RawBaselines {
           outbox.setString(3, payloadJson);
           outbox.setString(4, id);
           outbox.setString(5, id);
-          outbox.setTimestamp(6, Timestamp.from(Instant.now()));
+          outbox.setString(6, Instant.now().toString());
           outbox.addBatch();
           if ((i + 1) % batchSize == 0 || i == events - 1) {
             inbox.executeBatch();

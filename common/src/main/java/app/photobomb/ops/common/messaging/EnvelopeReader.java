@@ -3,7 +3,6 @@ package app.photobomb.ops.common.messaging;
 import app.photobomb.ops.common.events.MessageType;
 import java.net.URI;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
 /**
@@ -55,7 +54,7 @@ final class EnvelopeReader {
       return null;
     }
     try {
-      return OffsetDateTime.parse(time).toInstant();
+      return Rfc3339Times.parse(time);
     } catch (DateTimeParseException e) {
       throw invalid(CloudEventHeaders.TIME + " " + time + " is not an RFC 3339 time");
     }

@@ -9,8 +9,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.function.Function;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -27,12 +30,17 @@ public class Outbox {
 
   // One statement per batch; the rows' ctids say what to delete: the outbox needs no index at all.
   private static final String INSERT = """
-      INSERT INTO outbox (id, topic, aggregate_id, type, source, payload, correlation_id, causation_id, created_at)
-      SELECT e.id, e.topic, e.aggregate_id, e.type, e.source, e.payload::jsonb, e.correlation_id, e.causation_id,
-             e.created_at::timestamptz
-      FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-          AS e(id, topic, aggregate_id, type, source, payload, correlation_id, causation_id, created_at)
+      INSERT INTO outbox (id, topic, aggregate_id, type, source, payload, correlation_id, causation_id, ce_time)
+      SELECT e.id, e.topic, e.aggregate_id, e.type, e.source, e.payload::jsonb, e.correlation_id, e.causation_id, ?
+      FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+          AS e(id, topic, aggregate_id, type, source, payload, correlation_id, causation_id)
       RETURNING ctid::text""";
+  /**
+   * ce_time as the relay publishes it, the text Debezium made of the former timestamptz column: RFC 3339 in UTC
+   * with microseconds. Formatted here once per batch, so that the relay copies text instead of parsing a time.
+   */
+  static final DateTimeFormatter CE_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'", Locale.ROOT)
+      .withZone(ZoneOffset.UTC);
   // A row's ctid stays its own until its transaction ends: no other transaction can update or vacuum it before.
   private static final String DELETE = "DELETE FROM outbox WHERE ctid = ANY (?::tid[])";
 
@@ -55,7 +63,7 @@ public class Outbox {
     MessageType<?> type = MessageCatalog.forPayload(payload.getClass());
     UUID id = UUID.randomUUID();
     return new OutboxEvent(id, topics.of(type), payload.key(), type.ceType(), source, codec.encode(payload),
-        correlationId == null ? id.toString() : correlationId, causationId, clock.instant());
+        correlationId == null ? id.toString() : correlationId, causationId);
   }
 
   /** Emits one event that starts a new flow or continues the given correlation id. */
@@ -80,17 +88,19 @@ public class Outbox {
     if (!TransactionSynchronizationManager.isActualTransactionActive()) {
       throw new IllegalStateException("outbox events must be written in the transaction of the state they report");
     }
+    // one time for the batch, as now() gave one per transaction
+    String time = CE_TIME.format(clock.instant());
     List<String> rows = jdbc.execute((Connection connection) -> {
       try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-        insert.setArray(1, connection.createArrayOf("uuid", events.stream().map(OutboxEvent::id).toArray()));
-        insert.setArray(2, texts(connection, events, OutboxEvent::topic));
-        insert.setArray(3, texts(connection, events, OutboxEvent::aggregateId));
-        insert.setArray(4, texts(connection, events, OutboxEvent::type));
-        insert.setArray(5, texts(connection, events, OutboxEvent::source));
-        insert.setArray(6, texts(connection, events, OutboxEvent::payload));
-        insert.setArray(7, texts(connection, events, OutboxEvent::correlationId));
-        insert.setArray(8, texts(connection, events, OutboxEvent::causationId));
-        insert.setArray(9, texts(connection, events, e -> e.createdAt().toString()));
+        insert.setString(1, time);
+        insert.setArray(2, connection.createArrayOf("uuid", events.stream().map(OutboxEvent::id).toArray()));
+        insert.setArray(3, texts(connection, events, OutboxEvent::topic));
+        insert.setArray(4, texts(connection, events, OutboxEvent::aggregateId));
+        insert.setArray(5, texts(connection, events, OutboxEvent::type));
+        insert.setArray(6, texts(connection, events, OutboxEvent::source));
+        insert.setArray(7, texts(connection, events, OutboxEvent::payload));
+        insert.setArray(8, texts(connection, events, OutboxEvent::correlationId));
+        insert.setArray(9, texts(connection, events, OutboxEvent::causationId));
         List<String> ctids = new ArrayList<>(events.size());
         try (ResultSet inserted = insert.executeQuery()) {
           while (inserted.next()) {

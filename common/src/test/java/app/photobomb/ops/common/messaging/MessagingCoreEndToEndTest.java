@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,6 +30,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -61,6 +64,10 @@ class MessagingCoreEndToEndTest {
   Map<String, AtomicInteger> sqlStateAttempts;
   @Autowired
   MeterRegistry meters;
+  @Autowired
+  Outbox outbox;
+  @Autowired
+  PlatformTransactionManager transactionManager;
 
   @DynamicPropertySource
   static void servers(DynamicPropertyRegistry registry) {
@@ -94,12 +101,40 @@ class MessagingCoreEndToEndTest {
     assertThat(header(event, CloudEventHeaders.CORRELATION_ID)).isEqualTo("corr-" + commandId);
     assertThat(UUID.fromString(header(event, CloudEventHeaders.ID))).isNotNull();
     assertThat(Instant.parse(header(event, CloudEventHeaders.TIME))).isBefore(Instant.now().plusSeconds(1));
+    assertThat(header(event, CloudEventHeaders.TIME)).as("RFC 3339 in UTC, microseconds, as relayed so far")
+        .matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{6}Z");
     WorkersScaled payload = codec.decode(MessageCatalog.WORKERS_SCALED, event.value());
     assertThat(payload).isEqualTo(new WorkersScaled(deployment, "photobomb", 1, 20, "backlog"));
     assertThat(rowsFor(deployment)).isEqualTo(1);
     assertThat(jdbc.queryForObject("SELECT details->>'replicas' FROM audit_logs WHERE action = "
         + "'workers_scale_requested' AND actor = 'test' AND details->>'deployment' = ?", String.class, deployment))
         .as("audit row written with the effect").isEqualTo("20");
+  }
+
+  @Test
+  void eventsOfOneWriteShareOneCeTimeAndARowWrittenWithoutOneGetsItsTransactionsTimeInTheSameText() {
+    String deployment = "batch-worker-" + shortId();
+    String correlationId = "corr-" + shortId();
+    new TransactionTemplate(transactionManager).executeWithoutResult(status -> outbox.write(List.of(
+        outbox.toEvent(new WorkersScaled(deployment, "photobomb", 1, 2, "first"), correlationId, null),
+        outbox.toEvent(new WorkersScaled(deployment, "photobomb", 2, 3, "second"), correlationId, null))));
+    // as a writer that names no ce_time: the column's default, now() in the same text
+    jdbc.update("INSERT INTO outbox (id, topic, aggregate_id, type, source, payload, correlation_id) "
+        + "VALUES (?, ?, ?, 'app.photobomb.WorkersScaled', 'urn:photobomb-ops:messaging-e2e', ?::jsonb, ?)",
+        UUID.randomUUID(), EVENTS, deployment, codec.encode(new WorkersScaled(deployment, "photobomb", 3, 4, "third")),
+        correlationId);
+
+    List<ConsumerRecord<String, byte[]>> events = Awaitility.await().atMost(WAIT).until(
+        () -> kafka.readAll(EVENTS).stream()
+            .filter(r -> correlationId.equals(header(r, CloudEventHeaders.CORRELATION_ID))).toList(),
+        relayed -> relayed.size() == 3);
+
+    List<String> times = events.stream().map(r -> header(r, CloudEventHeaders.TIME)).toList();
+    assertThat(times).allSatisfy(time -> assertThat(time)
+        .matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{6}Z"));
+    assertThat(times.get(0)).as("one time per write, as now() per transaction").isEqualTo(times.get(1));
+    assertThat(Instant.parse(times.get(2))).isAfterOrEqualTo(Instant.parse(times.get(0)))
+        .isBefore(Instant.now().plusSeconds(1));
   }
 
   @Test
